@@ -1,0 +1,99 @@
+"""Named errors with stable codes.
+
+Every problem a user can cause has a code and a plain sentence, printed as
+``PL101: input is not text (looks like a PDF)``. The CLI maps them to exit codes;
+a corpus run records them per item and carries on. Codes never change meaning.
+
+1xx  input (reading, decoding, sizes)
+2xx  warnings attached to an analysis (best effort was made)
+3xx  usage and configuration
+4xx  evaluation data
+5xx  internal limits (time budget)
+"""
+
+from __future__ import annotations
+
+
+class PresslensError(Exception):
+    """Base of all presslens errors: ``code`` + ``message``."""
+
+    code = "PL000"
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class InputNotFound(PresslensError):
+    code = "PL100"
+    exit_code = 2
+
+
+class NotText(PresslensError):
+    code = "PL101"
+
+
+class EmptyInput(PresslensError):
+    code = "PL102"
+
+
+class UndecodableInput(PresslensError):
+    code = "PL103"
+
+
+class InputTooLarge(PresslensError):
+    code = "PL104"
+
+
+class NoArticleBody(PresslensError):
+    code = "PL105"
+
+
+class MalformedRecord(PresslensError):
+    code = "PL106"
+
+
+class FetchFailed(PresslensError):
+    code = "PL107"
+
+
+class UnsupportedInput(PresslensError):
+    code = "PL108"
+
+
+class UsageError(PresslensError):
+    code = "PL300"
+    exit_code = 2
+
+
+class BadMetadata(PresslensError):
+    code = "PL301"
+    exit_code = 2
+
+
+class ModelUnavailable(PresslensError):
+    code = "PL302"
+
+
+class EvalDataError(PresslensError):
+    code = "PL400"
+
+
+class TimeBudgetExceeded(PresslensError):
+    code = "PL500"
+
+
+# Warning codes (attached to Analysis.warnings, never raised).
+W_NOT_ENGLISH = "PL201"
+W_ENCODING_GUESSED = "PL202"
+W_UNBALANCED_QUOTES = "PL203"
+W_STAGE_FAILED = "PL204"
+W_TIME_BUDGET = "PL205"
+
+
+def warning(code: str, message: str) -> str:
+    return f"{code}: {message}"

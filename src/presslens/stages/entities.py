@@ -1,0 +1,7 @@
+name = "entities"
+requires = ()
+assigns = "entities"
+
+
+def run(ctx):
+    return []

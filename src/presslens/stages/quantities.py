@@ -1,0 +1,7 @@
+name = "quantities"
+requires = ()
+assigns = "quantities"
+
+
+def run(ctx):
+    return []

@@ -1,0 +1,7 @@
+name = "quotes"
+requires = ("entities",)
+assigns = "quotes"
+
+
+def run(ctx):
+    return []

@@ -1,0 +1,41 @@
+"""Shared fixtures: strict stages, the example articles, ../shared when present."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PRESSLENS_STRICT", "1")  # a stage bug fails the test instead of becoming a warning
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+
+@lru_cache(maxsize=64)
+def _analyze(text: str):
+    from presslens import analyze
+
+    return analyze(text)
+
+
+@pytest.fixture(scope="session")
+def analyze_text():
+    """analyze() with a per-session cache (analyses are pure functions of the text)."""
+    return _analyze
+
+
+@pytest.fixture(scope="session")
+def example_paths() -> list[Path]:
+    return sorted(EXAMPLES.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip("../shared/data is absent")
+    return data
