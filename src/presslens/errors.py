@@ -9,6 +9,7 @@ a corpus run records them per item and carries on. Codes never change meaning.
 3xx  usage and configuration
 4xx  evaluation data
 5xx  internal limits (time budget)
+999  internal error (a bug: please report it)
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ class EvalDataError(PresslensError):
 
 class TimeBudgetExceeded(PresslensError):
     code = "PL500"
+
+
+class InternalError(PresslensError):
+    """An unexpected failure (a bug), reported on one line instead of a traceback."""
+
+    code = "PL999"
+    exit_code = 70
 
 
 # Warning codes (attached to Analysis.warnings, never raised).

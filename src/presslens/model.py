@@ -52,6 +52,8 @@ class Document(Part):
     author: Optional[str] = None
     published: Optional[str] = None
     language: str = "en"
+    # Where the text came from (file path, "path#line 3", URL, "<stdin>"); added within version 1.
+    origin: Optional[str] = None
     paragraphs: list[Span] = Field(default_factory=list)
     sentences: list[Span] = Field(default_factory=list)
 

@@ -84,6 +84,37 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return out
 
 
+# spaCy's tokenizer slows down sharply on very long runs without whitespace (hostile
+# input such as thousands of quote marks); such runs are cut into fixed pieces.
+MAX_RUN = 120
+_LONG_RUN = re.compile(r"\S{%d,}" % MAX_RUN)
+
+
+def _tokenized(nlp: Language, text: str) -> str | Doc:
+    """``text`` itself, or a pre-tokenised Doc with the same text when it has long runs."""
+    if not _LONG_RUN.search(text):
+        return text
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for m in _LONG_RUN.finditer(text):
+        if m.start() > pos:
+            for tok in nlp.tokenizer(text[pos : m.start()]):
+                words.append(tok.text)
+                spaces.append(bool(tok.whitespace_))
+        run = m.group()
+        for i in range(0, len(run), MAX_RUN // 4):
+            words.append(run[i : i + MAX_RUN // 4])
+            spaces.append(False)
+        pos = m.end()
+    if pos < len(text):
+        for tok in nlp.tokenizer(text[pos:]):
+            words.append(tok.text)
+            spaces.append(bool(tok.whitespace_))
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    return doc if doc.text == text else text
+
+
 def parse(text: str) -> Doc:
     return parse_many([text])[0]
 
@@ -97,7 +128,7 @@ def parse_many(texts: list[str], batch_size: int = 16) -> list[Doc]:
         for piece in chunks(text):
             pieces.append(piece)
             owners.append(i)
-    parsed = list(nlp.pipe(pieces, batch_size=batch_size))
+    parsed = list(nlp.pipe((_tokenized(nlp, p) for p in pieces), batch_size=batch_size))
     grouped: list[list[Doc]] = [[] for _ in texts]
     for i, doc in zip(owners, parsed):
         grouped[i].append(doc)
@@ -135,8 +166,9 @@ def paragraphs(text: str) -> list[Span]:
 
 def sentences(doc: Doc) -> list[Span]:
     out = []
+    text = doc.text  # Doc.text is rebuilt on every access
     for sent in doc.sents:
-        s = _trim(doc.text, sent.start_char, sent.end_char)
+        s = _trim(text, sent.start_char, sent.end_char)
         if s is not None:
             out.append(s)
     return out

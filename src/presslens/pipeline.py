@@ -113,6 +113,7 @@ def make_document(article: Article, doc: Doc) -> Document:
         author=article.author,
         published=article.published,
         language="en",
+        origin=article.origin,
         paragraphs=nlp.paragraphs(text),
         sentences=nlp.sentences(doc),
     )

@@ -1,13 +1,437 @@
-"""Turn user input into `Article`s. (Minimal version: the ingest helper replaces this.)"""
+"""Turn user input into `Article`s: text, HTML, JSON records, stdin, folders and URLs.
+
+``read(source)`` yields one `Loaded` item per article: either an article or the coded
+error that kept it out. Problems with the source as a whole (a missing path, a single
+file that is binary) raise; problems with one item of a collection (a bad file in a
+folder, a malformed JSON line) become error items so the rest goes on.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
 from .. import errors
 from ..config import Settings
-from ..model import Article
+from ..errors import PresslensError
+from ..model import Article, Span
+from . import records, text as _text, web
+
+__all__ = ["Loaded", "from_text", "read", "with_metadata", "validate_published", "SUFFIXES"]
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BLANK_AFTER = re.compile(r"\n[ \t\r\f\v]*\n")
+_HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
+# A first line longer than this, or a long sentence ending in a full stop, is a lede, not a title.
+_TITLE_MAX_CHARS = 200
+_TITLE_MAX_WORDS = 30
+_TITLE_MAX_WORDS_WITH_STOP = 12
 
 
-def from_text(text, *, title=None, published=None, source=None, url=None, settings: Settings | None = None) -> Article:
+@dataclass
+class Loaded:
+    """One item read from a source: exactly one of ``article`` and ``error`` is set."""
+
+    origin: str
+    article: Article | None = None
+    error: PresslensError | None = None
+
+    def __post_init__(self) -> None:
+        if (self.article is None) == (self.error is None):
+            raise ValueError("Loaded needs exactly one of article and error")
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def validate_published(value: str | None, *, where: str | None = None) -> str | None:
+    """``value`` when it is a real YYYY-MM-DD date (None passes); PL301 otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            _dt.date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    prefix = f"{where}: " if where else ""
+    raise errors.BadMetadata(f"{prefix}published date {value!r} is not a valid date in the form YYYY-MM-DD")
+
+
+def first_line(text: str) -> tuple[str, Span, bool] | None:
+    """The first non-blank line as (title text, its span, followed by a blank line?).
+
+    The span leaves out surrounding spaces and a Markdown heading mark ("# ").
+    """
+    start = 0
+    n = len(text)
+    while start < n:
+        end = text.find("\n", start)
+        end = n if end == -1 else end
+        if text[start:end].strip():
+            break
+        start = end + 1
+    else:
+        return None
+    s, e = start, end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    mark = _HEADING_MARK.match(text, s, e)
+    if mark and mark.end() < e:
+        s = mark.end()
+    blank_after = bool(_BLANK_AFTER.match(text, end)) and bool(text[end:].strip())
+    return text[s:e], (s, e), blank_after
+
+
+def _title_from_text(text: str) -> tuple[str | None, Span | None]:
+    """Plain-text title rule: the first line, when a blank line follows it and it reads like a headline."""
+    line = first_line(text)
+    if line is None or not line[2]:
+        return None, None
+    title, span, _ = line
+    words = len(title.split())
+    if len(title) > _TITLE_MAX_CHARS or words > _TITLE_MAX_WORDS:
+        return None, None
+    if title.endswith((".", ",", ";")) and not title.endswith("...") and words > _TITLE_MAX_WORDS_WITH_STOP:
+        return None, None
+    return title, span
+
+
+def _title_span(text: str, title: str | None) -> Span | None:
+    """Where a given title stands in the text: its first line, when that line is the title."""
+    if not title:
+        return None
+    line = first_line(text)
+    if line is not None and line[0] == title.strip():
+        return line[1]
+    return None
+
+
+def _build(
+    text: str,
+    *,
+    origin: str | None,
+    settings: Settings,
+    title: str | None = None,
+    title_rule: bool = True,
+    published: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    author: str | None = None,
+    warnings: Iterable[str] = (),
+) -> Article:
+    name = origin or "the text"
+    if not isinstance(text, str):
+        raise errors.UsageError(f"the article text must be a str, not {type(text).__name__}")
+    if not text:
+        raise errors.EmptyInput(f"{name} is empty")
     if not text.strip():
-        raise errors.EmptyInput("the text is empty")
-    return Article(text=text, title=title, published=published, source=source, url=url)
+        raise errors.EmptyInput(f"{name} holds only whitespace")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    _text.check_size(size, name, settings.max_bytes)
+    published = validate_published(published, where=origin)
+    if title is None and title_rule:
+        title, title_span = _title_from_text(text)
+    else:
+        title_span = _title_span(text, title)
+    return Article(
+        text=text,
+        title=title,
+        title_span=title_span,
+        url=url,
+        source=source,
+        author=author,
+        published=published,
+        origin=origin,
+        warnings=list(warnings),
+    )
+
+
+def from_text(
+    text: str,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    settings: Settings | None = None,
+) -> Article:
+    """An article from a string, taken as is (``article.text == text``)."""
+    return _build(
+        text, origin=None, settings=settings or Settings(), title=title, published=published, source=source, url=url
+    )
+
+
+def with_metadata(
+    article: Article,
+    *,
+    title: str | None = None,
+    published: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+) -> Article:
+    """``article`` with the given (non-None) metadata replacing what ingest found."""
+    update: dict[str, Any] = {}
+    if title is not None:
+        update["title"] = title
+        update["title_span"] = _title_span(article.text, title)
+    if published is not None:
+        update["published"] = validate_published(published)
+    if source is not None:
+        update["source"] = source
+    if url is not None:
+        update["url"] = url
+    return article.model_copy(update=update) if update else article
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read(source: str, *, settings: Settings | None = None) -> Iterator[Loaded]:
+    """Every article in ``source``: a file, ``-`` (stdin), a folder, or an http(s) URL."""
+    settings = settings or Settings()
+    source = os.fspath(source)
+    if source == "-":
+        return _read_stdin(settings)
+    if web.is_url(source):
+        return _read_url(source, settings)
+    path = Path(source)
+    if not path.exists():
+        raise errors.InputNotFound(f"{source} does not exist")
+    if path.is_dir():
+        return _read_dir(path, settings)
+    if not path.is_file():
+        raise errors.UnsupportedInput(f"{source} is not a regular file or folder")
+    return _read_file(path, settings)
+
+
+def _read_stdin(settings: Settings) -> Iterator[Loaded]:
+    stream = sys.stdin
+    if stream is None:
+        raise errors.UsageError("'-' reads standard input, but there is none")
+    if stream.isatty():
+        raise errors.UsageError("'-' reads the article from standard input, but nothing was piped in")
+    buffer = getattr(stream, "buffer", None)
+    data = buffer.read() if buffer is not None else stream.read().encode("utf-8", "surrogatepass")
+    return _from_bytes(data, origin="<stdin>", kind=None, settings=settings)
+
+
+def _read_url(url: str, settings: Settings) -> Iterator[Loaded]:
+    fetched = web.fetch(url, settings=settings)
+    ct = fetched.content_type
+    if ct in {"text/html", "application/xhtml+xml"}:
+        kind: str | None = "html"
+    elif ct == "text/plain":
+        kind = "text"
+    elif ct in {"application/json", "application/x-ndjson", "application/jsonl", "application/x-jsonlines"}:
+        kind = "records"
+    elif ct.startswith(("image/", "audio/", "video/", "font/")) or ct in {"application/pdf", "application/zip"}:
+        raise errors.NotText(f"{url} is not text (the server sent {ct})")
+    else:  # missing, octet-stream, other text/*: look at the bytes
+        kind = None
+    return _from_bytes(fetched.data, origin=url, kind=kind, settings=settings, url=fetched.url, declared=fetched.charset)
+
+
+def _read_dir(root: Path, settings: Settings) -> Iterator[Loaded]:
+    files: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):  # does not follow symlinked folders
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        files.extend(Path(dirpath) / f for f in filenames if not f.startswith("."))
+    files.sort(key=lambda p: p.relative_to(root).parts)
+    if not files:
+        raise errors.UnsupportedInput(f"the folder {root} holds no files to analyse")
+    return _read_each(files, settings)
+
+
+def _read_each(files: list[Path], settings: Settings) -> Iterator[Loaded]:
+    for path in files:
+        try:
+            yield from _read_file(path, settings)
+        except PresslensError as exc:
+            yield Loaded(origin=str(path), error=exc)
+        except OSError as exc:  # unreadable (permissions, vanished, a dangling link)
+            yield Loaded(origin=str(path), error=errors.InputNotFound(f"{path} could not be read ({exc.strerror or exc})"))
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in RECORD_SUFFIXES:
+        return "records"
+    return None
+
+
+def _read_file(path: Path, settings: Settings) -> Iterator[Loaded]:
+    origin = str(path)
+    kind = _kind(path)
+    if kind == "records" and path.suffix.lower() in LINE_SUFFIXES:
+        return _records_from_lines(path, settings)
+    limit = _raw_limit(kind, settings)
+    if limit is not None:
+        _text.check_size(path.stat().st_size, origin, limit)
+    with path.open("rb") as fh:
+        data = fh.read() if limit is None else fh.read(limit + 1)
+    return _from_bytes(data, origin=origin, kind=kind, settings=settings)
+
+
+def _raw_limit(kind: str | None, settings: Settings) -> int | None:
+    if kind == "records":
+        return None  # a collection: each record is held to max_bytes instead
+    if kind == "html":  # markup weighs more than the body it carries; the body is capped too
+        return max(settings.max_bytes, settings.fetch_max_bytes)
+    return settings.max_bytes
+
+
+def _records_from_lines(path: Path, settings: Settings) -> Iterator[Loaded]:
+    with path.open("rb") as fh:
+        yield from _records(
+            records.parse_lines(fh, origin=str(path), max_line_bytes=_record_line_limit(settings)),
+            origin=str(path),
+            settings=settings,
+        )
+
+
+def _record_line_limit(settings: Settings) -> int:
+    return max(settings.max_bytes, settings.fetch_max_bytes) + 65536
+
+
+def _from_bytes(
+    data: bytes, *, origin: str, kind: str | None, settings: Settings, url: str | None = None, declared: str | None = None
+) -> Iterator[Loaded]:
+    """Items from one blob; raises for problems with the blob as a whole."""
+    if not data:
+        raise errors.EmptyInput(f"{origin} is empty")
+    if kind == "html":
+        declared = declared or _text.declared_charset(data)
+    decoded = _text.decode(data, origin=origin, limit=_raw_limit(kind, settings) if kind else None, declared=declared)
+    content = decoded.text
+    if kind is None:  # sniff: markup, JSON records, or plain text
+        if _html_module().looks_like_html(content):
+            kind = "html"
+            if declared is None and decoded.warnings:  # a page that declares its charset beats our guess
+                meta = _text.declared_charset(data)
+                if meta:
+                    decoded = _text.decode(data, origin=origin, limit=None, declared=meta)
+                    content = decoded.text
+        elif records.looks_like_json(content) and _parses_as_records(content):
+            kind = "records"
+        else:
+            kind = "text"
+            _text.check_size(len(data), origin, settings.max_bytes)
+    if kind == "records":
+        if not content.strip():
+            raise errors.EmptyInput(f"{origin} holds only whitespace")
+        items = records.parse_text(content, origin=origin, max_line_bytes=_record_line_limit(settings))
+        return _records(items, origin=origin, settings=settings, warnings=decoded.warnings)
+    if kind == "html":
+        article = _from_html(content, origin=origin, settings=settings, url=url, warnings=decoded.warnings)
+    else:
+        article = _build(content, origin=origin, settings=settings, url=url, warnings=decoded.warnings)
+    return iter([Loaded(origin=origin, article=article)])
+
+
+def _parses_as_records(content: str) -> bool:
+    try:
+        next(iter(records.parse_text(content, origin="", max_line_bytes=len(content) + 1)), None)
+        return True
+    except PresslensError:
+        return False
+
+
+def _html_module():
+    from . import html  # trafilatura is heavy; import it only when a page comes
+
+    return html
+
+
+def _from_html(
+    markup: str,
+    *,
+    origin: str,
+    settings: Settings,
+    url: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+    source: str | None = None,
+    author: str | None = None,
+    warnings: Iterable[str] = (),
+) -> Article:
+    ex = _html_module().extract(markup, origin=origin, url=url)
+    return _build(
+        ex.text,
+        origin=origin,
+        settings=settings,
+        title=title if title is not None else ex.title,
+        title_rule=False,
+        published=published if published is not None else ex.published,
+        source=source if source is not None else ex.site_name,
+        url=url or ex.url,
+        author=author if author is not None else ex.author,
+        warnings=warnings,
+    )
+
+
+def _records(
+    items: Iterator[records.Item], *, origin: str, settings: Settings, warnings: Iterable[str] = ()
+) -> Iterator[Loaded]:
+    warnings = list(warnings)
+    count = 0
+    for where, rec in items:
+        count += 1
+        if isinstance(rec, PresslensError):
+            yield Loaded(origin=where, error=rec)
+            continue
+        try:
+            yield Loaded(origin=where, article=_from_record(rec, where=where, settings=settings, warnings=warnings))
+        except PresslensError as exc:
+            yield Loaded(origin=where, error=exc)
+    if count == 0:
+        raise errors.EmptyInput(f"{origin} holds no records")
+
+
+def _from_record(rec: dict[str, Any], *, where: str, settings: Settings, warnings: list[str]) -> Article:
+    f = records.fields(rec, origin=where)
+    published = f["published"] or None
+    if "html" in f:
+        return _from_html(
+            f["html"],
+            origin=where,
+            settings=settings,
+            url=f["url"],
+            title=f["title"],
+            published=published,
+            source=f["source"],
+            author=f["author"],
+            warnings=warnings,
+        )
+    return _build(
+        f["text"],
+        origin=where,
+        settings=settings,
+        title=f["title"],
+        published=published,
+        source=f["source"],
+        url=f["url"],
+        author=f["author"],
+        warnings=warnings,
+    )

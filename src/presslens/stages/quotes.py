@@ -1,7 +1,902 @@
+"""Quotes: direct, indirect and mixed reported speech, with speaker and cue.
+
+How it works, in one pass over the text and one over the parse:
+1. quote marks are paired per paragraph (a quote may run on into a paragraph that opens
+   with a quote mark; otherwise it is bounded at the paragraph end);
+2. reporting cues are read off the dependency parse: a verb from the reporting-verb
+   lexicon with a clausal complement (indirect content), ", saying ...", "according to X",
+   and noun cues ("repeated the call to ...");
+3. each quoted segment is attached to the nearest cue in its sentence (after it, then
+   before it); a segment inside a cue's complement makes that quote ``mixed``;
+   a quoted paragraph with no cue continues the previous speaker (floating quote);
+   short quoted strings with no cue (titles, scare quotes) are dropped;
+4. speakers are mapped to entities through ``Entity.mentions``; unresolved pronouns fall
+   back on the current speaker, then the last person seen as a subject.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from spacy.tokens import Doc, Token
+
+from ..model import Cue, Entity, Quote, Speaker
+from ..resources import lexicon
+
 name = "quotes"
 requires = ("entities",)
 assigns = "quotes"
 
+Span = tuple[int, int]
 
-def run(ctx):
-    return []
+# ---------------------------------------------------------------- lexicons
+
+_PRONOUN_GENDER = {
+    "he": "m", "him": "m", "his": "m", "himself": "m",
+    "she": "f", "her": "f", "hers": "f", "herself": "f",
+}
+_PERSON_PRONOUNS = frozenset({"he", "she", "i", "me", "him", "her"})
+_GROUP_PRONOUNS = frozenset({"they", "we", "them", "us"})
+_QUANTIFIERS = frozenset(
+    "some many most few several both all none one two three each either neither any others other".split()
+)
+_TITLES_M = frozenset({"mr", "mr.", "sir", "lord", "king", "prince"})
+_TITLES_F = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess"})
+
+
+def _inflections(lemma: str) -> set[str]:
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms.add(lemma[:-1] + "ing")
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if len(lemma) > 2 and lemma[-1] not in "aeiouwyx" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    verb_class: dict[str, str]  # lemma -> speech | evidence | belief
+    form_lemma: dict[str, str]  # any inflected form -> lemma
+    noun_class: dict[str, str]  # noun form of a cue ("call", "warning") -> class
+    speaker_kind: dict[str, str]  # common noun -> person | group | organization | document
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    verb_class: dict[str, str] = {}
+    form_lemma: dict[str, str] = {}
+    noun_class: dict[str, str] = {}
+    for line in lexicon("reporting_verbs"):
+        cols = line.split("\t")
+        if len(cols) < 4:
+            continue
+        lemma, forms, nouns, cls = (c.strip() for c in cols[:4])
+        verb_class.setdefault(lemma, cls)
+        for f in _inflections(lemma) | ({x.strip() for x in forms.split(",")} - {"-", ""}):
+            form_lemma.setdefault(f, lemma)
+        for n in {x.strip() for x in nouns.split(",")} - {"-", ""}:
+            noun_class.setdefault(n, cls)
+    speaker_kind: dict[str, str] = {}
+    for line in lexicon("speaker_nouns"):
+        cols = line.split("\t")
+        if len(cols) >= 2:
+            speaker_kind.setdefault(cols[0].strip().lower(), cols[1].strip())
+    return Lexicons(verb_class, form_lemma, noun_class, speaker_kind)
+
+
+def cue_class(cue_text: str) -> Optional[str]:
+    """Class of a cue phrase ('has said', 'according to', 'told') from the lexicon, or None."""
+    lex = lexicons()
+    words = re.findall(r"[a-z]+", cue_text.lower())
+    if "according" in words:
+        return "speech"
+    best = None
+    for w in words:
+        lemma = lex.form_lemma.get(w)
+        if lemma is not None:
+            cls = lex.verb_class[lemma]
+            if cls == "speech":
+                return cls
+            best = best or cls
+    return best
+
+
+# ---------------------------------------------------------------- quote marks
+
+_OPEN_D = "“„«‟"
+_CLOSE_D = "”»"
+_OPEN_S = "‘‚‹"
+_CLOSE_S = "’›"
+_DOUBLE_RE = re.compile("[“”„«»‟\"]|(?<!')''(?!')")  # '' is a double mark in some wire copy
+_SINGLE_RE = re.compile("[‘’‚‹›']")
+_ALL_MARKS = "“”„«»‟\"‘’‚‹›'"
+_TRAIL = " \t\r\n,;:—–-"
+
+
+def _straight_role(text: str, i: int) -> str:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if (before.isspace() or before in "([{—–-/") and not after.isspace():
+        return "open"
+    if not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-/" or i + 1 == len(text)):
+        return "close"
+    return "either"
+
+
+def _double_segments(text: str, paragraphs: list[Span]) -> list[Span]:
+    """Spans (marks included) of double-quoted stretches; may run over paragraphs."""
+    segments: list[Span] = []
+    carry: Optional[int] = None  # opening offset still open at the previous paragraph's end
+    carry_end = 0
+    for ps, pe in paragraphs:
+        marks = [(m.start(), m.group()) for m in _DOUBLE_RE.finditer(text, ps, pe)]
+        open_at: Optional[int] = None
+        open_char = ""
+        k = 0
+        if carry is not None:
+            if marks and marks[0][0] == ps and (marks[0][1] in _OPEN_D or marks[0][1] == '"'):
+                open_at, open_char, k = carry, marks[0][1], 1
+            else:
+                segments.append((carry, carry_end))
+            carry = None
+        for i, ch in marks[k:]:
+            if ch == "''":
+                ch = '"'
+                role = _straight_role(text, i + 1) if i + 2 < len(text) and text[i + 2].isalnum() else _straight_role(text, i)
+                if role == "either":
+                    role = "close" if open_at is not None else "open"
+                if role == "close" and open_at is not None:
+                    segments.append((open_at, i + 2))
+                    open_at = None
+                    continue
+            elif ch == '"':
+                role = _straight_role(text, i)
+                if role == "either":
+                    role = "close" if open_at is not None else "open"
+                elif role == "open" and open_at is not None and open_char == '"':
+                    role = "close" if _straight_role(text, i) != "open" else "open"
+            elif ch in _OPEN_D:
+                role = "close" if (open_at is not None and open_char == "„" and ch == "“") else "open"
+            else:
+                role = "close"
+            if role == "open":
+                if open_at is not None:  # a closing mark is missing: end the earlier quote here
+                    end = i
+                    while end > open_at + 1 and text[end - 1] in " \t\r\n":
+                        end -= 1
+                    segments.append((open_at, end))
+                open_at, open_char = i, ch
+            elif open_at is not None:
+                segments.append((open_at, i + 1))
+                open_at = None
+        if open_at is not None:
+            carry, carry_end = open_at, pe
+    if carry is not None:
+        segments.append((carry, carry_end))
+    return segments
+
+
+def _single_segments(text: str, paragraphs: list[Span], taken: list[Span]) -> list[Span]:
+    """Single-quoted stretches outside double quotes; apostrophes (don’t, Asa’ib, Iraqis’) never open."""
+    starts = [s for s, _ in taken]
+    segments: list[Span] = []
+    for ps, pe in paragraphs:
+        open_at: Optional[int] = None
+        for m in _SINGLE_RE.finditer(text, ps, pe):
+            i, ch = m.start(), m.group()
+            j = bisect.bisect_right(starts, i) - 1
+            if j >= 0 and taken[j][0] <= i < taken[j][1]:
+                continue
+            before = text[i - 1] if i > ps else " "
+            after = text[i + 1] if i + 1 < pe else " "
+            if before.isalnum() and after.isalnum():
+                continue  # apostrophe inside a word
+            if open_at is None:
+                if ch in _OPEN_S or (ch == "'" and not before.isalnum() and after.isalpha()):
+                    open_at = i
+            elif ch in _CLOSE_S or ch == "'":
+                if not after.isalnum() and not before.isspace():
+                    segments.append((open_at, i + 1))
+                    open_at = None
+    return segments
+
+
+def quote_segments(text: str, paragraphs: list[Span]) -> list[Span]:
+    doubles = _double_segments(text, paragraphs)
+    singles = _single_segments(text, paragraphs, doubles)
+    # attribute values left over from markup (author="x") are not quotes
+    return sorted(s for s in doubles + singles if s[1] - s[0] > 2 and not (s[0] > 0 and text[s[0] - 1] == "="))
+
+
+# ---------------------------------------------------------------- parse helpers
+
+
+def _trim(text: str, start: int, end: int) -> Optional[Span]:
+    while start < end and (text[start] in _TRAIL or text[start] == "."):
+        start += 1
+    while end > start and (text[end - 1] in _TRAIL or (text[end - 1] == "." and end - start > 1 and text[end - 2] not in _ALL_MARKS and not _abbrev_end(text, start, end))):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _abbrev_end(text: str, start: int, end: int) -> bool:
+    # "U.S." keeps its final dot
+    return end - start >= 3 and text[end - 3] == "." and text[end - 2].isalpha()
+
+
+def _subtree_span(tok: Token, exclude: Optional[Token] = None) -> Span:
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    doc = tok.doc
+    if exclude is not None and lo <= exclude.i <= hi:
+        ex_lo, ex_hi = exclude.left_edge.i, exclude.right_edge.i
+        if ex_lo <= tok.i <= ex_hi:
+            return (doc[tok.i].idx, doc[tok.i].idx + len(doc[tok.i]))
+        if ex_hi >= hi:
+            hi = ex_lo - 1
+        elif ex_lo <= lo:
+            lo = ex_hi + 1
+    return (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+
+
+def _np_span(head: Token) -> tuple[int, int]:
+    """Token range [lo, hi] of a speaker noun phrase: left modifiers, compounds, 'of' for quantifiers.
+
+    Appositions and relative clauses after a comma are left out ("Qais Khazali, the secretary ...")."""
+    lo = head.i
+    for child in head.lefts:
+        if child.dep_ in ("punct", "cc", "preconj") and child.i == child.left_edge.i and child.i < head.i:
+            continue
+        lo = min(lo, child.left_edge.i)
+    hi = head.i
+    doc = head.doc
+    rights = list(head.rights)
+    for n, child in enumerate(rights):
+        if child.dep_ in ("compound", "flat", "nummod") and child.i == hi + 1:
+            hi = child.right_edge.i
+        elif child.dep_ == "prep" and child.lower_ == "of" and child.i == hi + 1 and (
+            head.lower_ in _QUANTIFIERS or head.pos_ in ("NUM", "PRON")
+        ):
+            hi = child.right_edge.i
+        elif child.dep_ == "prep" and child.lower_ == "of" and child.i == hi + 1 and head.pos_ == "PROPN" and any(
+            r.dep_ == "appos" and r.pos_ == "PROPN" and not any(t.is_punct and t.text != "-" for t in doc[hi + 1 : r.left_edge.i])
+            for r in rights[n + 1 :]
+        ):
+            hi = child.right_edge.i  # "Secretary General of the X Organization Hadi al-Amiri"
+        elif child.dep_ == "appos" and child.pos_ == "PROPN" and not any(t.is_punct and t.text != "-" for t in doc[hi + 1 : child.left_edge.i]):
+            hi = child.right_edge.i
+        else:
+            break
+    while lo < head.i and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    if hi - lo > 14:  # keep the name, not a long description
+        lo = max(lo, head.i - 6)
+    return lo, hi
+
+
+def _subject(verb: Token) -> Optional[Token]:
+    subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if subs:
+        subs.sort(key=lambda c: (c.dep_ != "nsubj", abs(c.i - verb.i)))
+        sub = subs[0]
+        if sub.dep_ == "nsubjpass":
+            agent = [c for c in verb.children if c.dep_ == "agent"]
+            if agent:
+                pobj = [c for c in agent[0].children if c.dep_ == "pobj"]
+                return pobj[0] if pobj else None
+            return None
+        return sub
+    return None
+
+
+def _governing_subject(verb: Token) -> Optional[Token]:
+    """Subject of the verb, or of the clause it hangs from (", saying", "and added")."""
+    tok = verb
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ in ("ccomp", "parataxis") and verb.head.head is not verb.head:
+        tok = verb.head.head  # "X said A, adding B": B is X's too
+    for _ in range(4):
+        sub = _subject(tok)
+        if sub is not None:
+            if sub.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+                return tok.head
+            return sub
+        if tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return tok.head
+        if tok.dep_ in ("advcl", "conj", "xcomp", "dep", "acl", "pcomp", "prep") and tok.head is not tok:
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+# ---------------------------------------------------------------- cues
+
+
+@dataclass
+class CueCand:
+    start: int  # cue span
+    end: int
+    tok: Token  # the verb (or 'according')
+    cls: str
+    subject: Optional[Token]
+    content: Optional[Span]  # indirect content span (trimmed) or None
+    used: bool = False
+
+
+_CONTENT_DEPS = ("ccomp", "parataxis")
+_NP_CONTENT_VERBS = frozenset({"announce", "call", "propose", "demand", "deny", "confirm", "reveal", "promise", "pledge", "urge", "predict", "recommend", "disclose", "admit", "acknowledge"})
+TITLE_MAX_WORDS = 8  # quoted Title Case strings up to this length are names of works, not speech
+SHORT_QUOTE_WORDS = 4  # quoted strings shorter than this need a cue right after them
+UNCUED_MIN_WORDS = 5  # a quoted fragment with no cue is kept only from this length
+_XCOMP_VERBS = frozenset({"urge", "call", "promise", "pledge", "vow", "threaten", "ask", "warn", "demand", "appeal", "plead", "beg", "advise", "tell", "request"})
+
+
+def _that_clause_in_prep(verb: Token) -> Optional[Token]:
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.i < verb.i:
+            continue
+        for pobj in prep.children:
+            if pobj.dep_ != "pobj":
+                continue
+            for c in pobj.children:
+                if c.dep_ in ("acl", "relcl", "ccomp") and c.i > pobj.i and _has_that_mark(c):
+                    return c
+    return None
+
+
+def _has_that_mark(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children) and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who") for c in clause.children
+    )
+
+
+def _noun_cue(noun: Token, lex: Lexicons) -> Optional[Token]:
+    """The clause a cue noun introduces: 'the demand that parliament enforce ...', 'a warning that ...'."""
+    for c in noun.children:
+        if c.i > noun.i and c.dep_ in ("acl", "ccomp", "relcl") and _has_that_mark(c):
+            return c
+    return None
+
+
+def _comma_before_clause(verb: Token) -> bool:
+    """", he said" / ", said X": a comma (or closing quote) just before the cue clause."""
+    first = min(verb.i, verb.left_edge.i)
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i < first:
+            first = c.left_edge.i
+    doc = verb.doc
+    j = first - 1
+    while j >= 0 and (doc[j].is_space or doc[j].text in ("”", '"', "’", "'")):
+        j -= 1
+    return j >= 0 and doc[j].text in (",", "—", "–", "--")
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _is_clause(head: Token) -> bool:
+    """A complement that reports content: it has a subject, a 'that', or a finite verb (not 'who to back')."""
+    if head.pos_ not in ("VERB", "AUX", "NOUN", "ADJ", "PROPN", "PRON", "NUM"):
+        return False
+    has_subject = has_that = finite = False
+    for c in head.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl"):
+            has_subject = True
+        elif c.dep_ == "mark" and c.lower_ in ("that", "if", "whether"):
+            has_that = True
+        elif c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE_TAGS:
+            finite = True
+    return has_subject or has_that or finite or head.tag_ in _FINITE_TAGS
+
+
+def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
+    cues: list[CueCand] = []
+    for tok in doc:
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+            sent = tok.sent
+            phrase_lo = tok.i
+            phrase_hi = max(to.right_edge.i, tok.right_edge.i)
+            if phrase_lo - sent.start <= 1:
+                content = _trim(text, doc[min(phrase_hi + 1, sent.end - 1)].idx, sent.end_char)
+            elif phrase_hi >= sent.end - 2:
+                if any(t.i < tok.i and lex.verb_class.get(t.lemma_.lower()) == "speech" and t.pos_ == "VERB" for t in sent):
+                    continue  # "…, X said, according to a transcript": the transcript is not the speaker
+                content = _trim(text, sent.start_char, tok.idx)
+            else:
+                content = _trim(text, sent.start_char, sent.end_char)
+            cues.append(CueCand(tok.idx, to.idx + len(to), tok, "speech", pobj[0] if pobj else None, content))
+            continue
+        if tok.pos_ == "NOUN" and tok.dep_ in ("dobj", "nsubjpass") and tok.lemma_.lower() in lex.noun_class:
+            verb = tok.head
+            clause = _noun_cue(tok, lex)
+            if clause is not None and verb.pos_ in ("VERB", "AUX") and verb.i < tok.i and verb.lemma_.lower() not in lex.verb_class:
+                cues.append(
+                    CueCand(
+                        verb.idx, tok.idx + len(tok), verb, lex.noun_class[tok.lemma_.lower()], _governing_subject(verb),
+                        _trim(text, clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)),
+                    )
+                )
+            continue
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.tag_.startswith("VB")):
+            continue
+        lemma = tok.lemma_.lower()
+        cls = lex.verb_class.get(lemma)
+        if cls is None:
+            lemma = lex.form_lemma.get(low, "")
+            cls = lex.verb_class.get(lemma)
+        if cls is None or tok.dep_ in ("amod", "compound"):
+            continue
+        comp = [
+            c
+            for c in tok.children
+            if c.dep_ in _CONTENT_DEPS and (_is_clause(c) or any(x.dep_ in ("ccomp", "conj") and _is_clause(x) for x in c.children))
+        ]
+        content: Optional[Span] = None
+        if comp:
+            c = comp[0] if comp[0].i > tok.i or len(comp) == 1 else comp[-1]
+            lo_tok, hi_tok = c.left_edge, c.right_edge
+            s, e = lo_tok.idx, hi_tok.idx + len(hi_tok)
+            for sub in c.children:
+                if sub.dep_ == "advcl" and sub.tag_ == "VBG" and sub.i > c.i and lex.form_lemma.get(sub.lower_) is not None and sub.left_edge.i > 0 and doc[sub.left_edge.i - 1].text == ",":
+                    e = min(e, doc[sub.left_edge.i - 1].idx)
+            if c.i > tok.i:
+                # clauses coordinated with the cue after its complement belong to the content
+                for conj in tok.children:
+                    if conj.dep_ == "conj" and conj.i > c.i and lex.form_lemma.get(conj.lower_) is None and conj.lemma_.lower() not in lex.verb_class:
+                        e = max(e, conj.right_edge.idx + len(conj.right_edge))
+                    elif (
+                        conj.dep_ in ("advcl", "ccomp")
+                        and conj.left_edge.i == hi_tok.i + 1
+                        and conj.tag_ != "VBG"
+                        and conj.lemma_.lower() not in lex.verb_class
+                    ):
+                        # a clause the parser hung on the cue right after the content ("... because ...")
+                        e = max(e, conj.right_edge.idx + len(conj.right_edge))
+            content = _trim(text, s, e)
+        elif (
+            tok.dep_ in ("parataxis", "ccomp")
+            and tok.head.i < tok.i
+            and tok.head is not tok
+            and _comma_before_clause(tok)
+            and tok.head.lemma_.lower() not in lex.verb_class
+            and _subject(tok) is not None
+        ):
+            # "A is B, he said": the governing clause is the content
+            content = _trim(text, *_subtree_span(tok.head, exclude=tok))
+        elif tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":" and tok.i + 2 < len(doc) and not doc[tok.i + 2].is_space and doc[tok.i + 2].text not in _ALL_MARKS:
+            # "X wrote: The trouble began ..." (no quote marks): the rest of the paragraph
+            nl = text.find("\n", tok.idx)
+            content = _trim(text, doc[tok.i + 2].idx, nl if nl != -1 else len(text))
+        elif _that_clause_in_prep(tok) is not None:
+            # "said in a statement that ...", "said during a news conference that ..."
+            c = _that_clause_in_prep(tok)
+            content = _trim(text, c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
+        elif lemma in _XCOMP_VERBS:
+            xc = [c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i]
+            if xc:
+                lo_i = xc[0].left_edge.i
+                for obj in tok.children:  # "urged voters to ...": the addressee is part of the content
+                    if obj.dep_ in ("dobj", "nsubj") and tok.i < obj.i < xc[0].i and obj.right_edge.i + 1 == lo_i:
+                        lo_i = obj.left_edge.i
+                content = _trim(text, doc[lo_i].idx, xc[0].right_edge.idx + len(xc[0].right_edge))
+        if content is None and lemma in _NP_CONTENT_VERBS and tok.dep_ not in ("acl", "relcl", "amod"):
+            # "announced a run for the Senate", "called for an inquiry": the object is what was said
+            for obj in tok.children:
+                if obj.i < tok.i:
+                    continue
+                if obj.dep_ == "prep" and obj.lower_ in ("for", "on") and lemma == "call":
+                    # "called for an inquiry", "called on the city to act"
+                    hi_i = obj.right_edge.i
+                    for vc in tok.children:
+                        if vc.dep_ in ("advcl", "xcomp") and vc.left_edge.i == hi_i + 1 and vc.left_edge.lower_ == "to":
+                            hi_i = vc.right_edge.i
+                    if obj.i + 1 <= hi_i and (obj.lower_ == "for" or hi_i > obj.right_edge.i):
+                        content = _trim(text, doc[obj.i + 1].idx, doc[hi_i].idx + len(doc[hi_i]))
+                    break
+                elif obj.dep_ != "dobj" or obj.pos_ == "PRON":
+                    continue
+                if obj.right_edge.i - obj.left_edge.i >= 1 and obj.lemma_.lower() not in lex.noun_class:
+                    content = _trim(text, obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge))
+                break
+        if content is None:
+            # noun cue: "repeated the call on X to ...", "issued a warning that ..."
+            for obj in tok.children:
+                if obj.dep_ == "dobj" and obj.lemma_.lower() in lex.noun_class and obj.i > tok.i:
+                    after = [c for c in obj.children if c.i > obj.i and c.dep_ in ("acl", "prep", "ccomp", "relcl", "advcl")]
+                    hi_i = obj.right_edge.i
+                    for vc in tok.children:  # "the call on X to honor ...": the infinitive hangs from the verb
+                        if vc.dep_ in ("advcl", "xcomp") and vc.left_edge.i == hi_i + 1 and vc.left_edge.lower_ == "to":
+                            hi_i = vc.right_edge.i
+                    if after or hi_i > obj.right_edge.i:
+                        lo_i = after[0].left_edge.i if after else obj.right_edge.i + 1
+                        content = _trim(text, doc[lo_i].idx, doc[hi_i].idx + len(doc[hi_i]))
+                        cls = lex.noun_class[obj.lemma_.lower()]
+                    break
+        cues.append(CueCand(tok.idx, tok.idx + len(tok), tok, cls, _governing_subject(tok), content))
+    return cues
+
+
+# ---------------------------------------------------------------- speakers
+
+
+@dataclass
+class Resolved:
+    text: Optional[str] = None
+    span: Optional[Span] = None
+    entity: Optional[str] = None
+    name: Optional[str] = None
+    kind: str = "unknown"
+    gender: Optional[str] = None
+    para: int = -1
+
+    def speaker(self) -> Speaker:
+        return Speaker(text=self.text, span=self.span, entity=self.entity, name=self.name, kind=self.kind)  # type: ignore[arg-type]
+
+
+@dataclass
+class EntityIndex:
+    by_token: dict[int, Entity] = field(default_factory=dict)
+    gender: dict[str, Optional[str]] = field(default_factory=dict)
+    # (char offset, entity) of person mentions as subjects, in text order
+    person_subjects: list[tuple[int, Entity]] = field(default_factory=list)
+
+
+_TYPE_KIND = {"PERSON": "person", "ORG": "organization", "GROUP": "group", "PLACE": "organization"}
+
+
+def _entity_index(doc: Doc, text: str, entities: list[Entity]) -> EntityIndex:
+    idx = EntityIndex()
+    starts = [t.idx for t in doc]
+    if not entities:
+        entities = _entities_from_ner(doc)
+    for ent in entities:
+        votes = {"m": 0, "f": 0}
+        for s, e in ent.mentions:
+            lo = max(bisect.bisect_right(starts, s) - 1, 0)
+            hi = bisect.bisect_left(starts, e)
+            for i in range(lo, min(hi, len(doc))):
+                t = doc[i]
+                if t.idx < e and t.idx + len(t) > s:
+                    idx.by_token.setdefault(i, ent)
+            if ent.type == "PERSON" and lo < len(doc):
+                g = _PRONOUN_GENDER.get(text[s:e].lower())
+                if g:
+                    votes[g] += 1
+                prev = doc[lo - 1].lower_ if lo > 0 else ""
+                if prev in _TITLES_M:
+                    votes["m"] += 1
+                elif prev in _TITLES_F:
+                    votes["f"] += 1
+        idx.gender[ent.id] = None if votes["m"] == votes["f"] else ("m" if votes["m"] > votes["f"] else "f")
+    for i, ent in sorted(idx.by_token.items()):
+        if ent.type == "PERSON" and doc[i].dep_ in ("nsubj", "nsubjpass") or (
+            ent.type == "PERSON" and doc[i].dep_ == "compound" and doc[i].head.dep_ in ("nsubj", "nsubjpass")
+        ):
+            if not idx.person_subjects or idx.person_subjects[-1][1] is not ent or idx.person_subjects[-1][0] < doc[i].idx - 1:
+                idx.person_subjects.append((doc[i].idx, ent))
+    return idx
+
+
+def _entities_from_ner(doc: Doc) -> list[Entity]:
+    """Fallback when the entities stage gave nothing: spaCy PERSON/ORG names grouped by last word."""
+    groups: dict[str, Entity] = {}
+    n = 0
+    for ent in doc.ents:
+        kind = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "GROUP", "GPE": "PLACE"}.get(ent.label_)
+        if kind is None:
+            continue
+        words = [t for t in ent if not t.is_punct]
+        if not words:
+            continue
+        key = words[-1].lower_
+        e = groups.get(key)
+        if e is None:
+            n += 1
+            e = groups[key] = Entity(id=f"_N{n}", name=ent.text, type=kind)  # type: ignore[arg-type]
+        else:
+            if len(ent.text) > len(e.name):
+                e.name = ent.text
+            if kind == "PERSON":
+                e.type = "PERSON"
+        e.mentions.append((ent.start_char, ent.end_char))
+    return list(groups.values())
+
+
+class SpeakerResolver:
+    def __init__(self, doc: Doc, text: str, entities: list[Entity], paragraphs: list[Span], lex: Lexicons):
+        self.doc, self.text, self.lex = doc, text, lex
+        self.index = _entity_index(doc, text, entities)
+        self.real_ids = {e.id for e in entities}
+        self.para_starts = [s for s, _ in paragraphs] or [0]
+        self._subj_pos = [p for p, _ in self.index.person_subjects]
+        self.last: Optional[Resolved] = None
+
+    def para_of(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.para_starts, offset) - 1, 0)
+
+    def _with_entity(self, r: Resolved, ent: Entity) -> Resolved:
+        r.entity = ent.id if ent.id in self.real_ids else None
+        r.name = ent.name
+        r.kind = _TYPE_KIND.get(ent.type, "unknown")
+        r.gender = self.index.gender.get(ent.id)
+        return r
+
+    def resolve(self, head: Optional[Token]) -> Resolved:
+        if head is None:
+            return Resolved()
+        doc = self.doc
+        lo, hi = _np_span(head)
+        span = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
+        r = Resolved(text=self.text[span[0] : span[1]], span=span, para=self.para_of(span[0]))
+        ent = self.index.by_token.get(head.i)
+        if ent is None and head.pos_ == "PROPN":
+            for i in range(hi, lo - 1, -1):
+                ent = self.index.by_token.get(i)
+                if ent is not None:
+                    break
+        low = head.lower_
+        if ent is not None and not (ent.type != "PERSON" and low in _PERSON_PRONOUNS):
+            return self._with_entity(r, ent)
+        if low in _PERSON_PRONOUNS:
+            r.kind = "person"
+            r.gender = _PRONOUN_GENDER.get(low)
+            if low in ("i", "me"):
+                r.gender = None
+            target = self._pronoun_target(r.gender, head.idx)
+            if target is not None:
+                r.entity, r.name, r.gender = target.entity, target.name, target.gender or r.gender
+            return r
+        if low in _GROUP_PRONOUNS:
+            r.kind = "group"
+            return r
+        noun = head
+        if (low in _QUANTIFIERS or head.pos_ in ("NUM", "PRON")) :
+            of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+            pobj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+            if pobj:
+                noun = pobj[0]
+                ent2 = self.index.by_token.get(noun.i)
+                if ent2 is not None:
+                    self._with_entity(r, ent2)
+                    r.kind = "group" if ent2.type in ("PERSON", "GROUP") else r.kind
+                    return r
+        kind = self.lex.speaker_kind.get(noun.lower_) or self.lex.speaker_kind.get(noun.lemma_.lower())
+        if kind is not None:
+            if kind == "person" and noun.tag_ in ("NNS", "NNPS"):
+                kind = "group"
+            if noun is not head and kind in ("person", "organization"):
+                kind = "group"
+            r.kind = kind
+            return r
+        if head.ent_type_ == "PERSON" or any(self.lex.speaker_kind.get(t.lower_) == "person" for t in doc[lo : hi + 1]):
+            r.kind = "person"
+        elif head.ent_type_ in ("ORG", "GPE"):
+            r.kind = "organization"
+        elif head.ent_type_ == "NORP" or head.tag_ in ("NNS", "NNPS"):
+            r.kind = "group"
+        return r
+
+    def _pronoun_target(self, gender: Optional[str], offset: int) -> Optional[Resolved]:
+        para = self.para_of(offset)
+        last = self.last
+        j = bisect.bisect_left(self._subj_pos, offset) - 1
+        if last is not None and last.kind == "person" and last.name and para - last.para <= 2 and _compatible(gender, last.gender):
+            # the current speaker, unless another person became the subject since
+            newer = j >= 0 and last.span is not None and self._subj_pos[j] > last.span[1] and self.index.person_subjects[j][1].name != last.name
+            if not (newer and _compatible(gender, self.index.gender.get(self.index.person_subjects[j][1].id))):
+                return last
+        steps = 0
+        while j >= 0 and steps < 8:
+            ent = self.index.person_subjects[j][1]
+            g = self.index.gender.get(ent.id)
+            if _compatible(gender, g):
+                return Resolved(entity=ent.id if ent.id in self.real_ids else None, name=ent.name, kind="person", gender=g)
+            j -= 1
+            steps += 1
+        return None
+
+    def remember(self, r: Resolved) -> None:
+        if r.kind == "person" and r.name:
+            self.last = r
+
+
+def _compatible(a: Optional[str], b: Optional[str]) -> bool:
+    return a is None or b is None or a == b
+
+
+# ---------------------------------------------------------------- assembly
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    kind: str
+    cue: Optional[CueCand]
+    subject: Optional[Token] = None
+    floating: bool = False
+
+
+def _words(text: str, s: int, e: int) -> int:
+    return len(text[s:e].split())
+
+
+def run(ctx) -> list[Quote]:
+    text: str = ctx.text
+    doc: Doc = ctx.doc
+    if not text.strip() or len(doc) == 0:
+        return []
+    lex = lexicons()
+    paragraphs = list(ctx.analysis.document.paragraphs) or [(0, len(text))]
+    segments = quote_segments(text, paragraphs)
+    seg_starts = [s for s, _ in segments]
+
+    def inside_segment(pos: int) -> bool:
+        j = bisect.bisect_right(seg_starts, pos) - 1
+        return j >= 0 and segments[j][0] < pos < segments[j][1]
+
+    cues = [c for c in _find_cues(doc, text, lex) if not inside_segment(c.start)]
+    cue_starts = [c.start for c in cues]
+    sents = list(doc.sents)
+    sent_starts = [s.start_char for s in sents]
+
+    def sent_range(pos: int) -> Span:
+        j = max(bisect.bisect_right(sent_starts, pos) - 1, 0)
+        return sents[j].start_char, sents[j].end_char
+
+    found: list[Found] = []
+    prev_end = -1
+    for k, (s, e) in enumerate(segments):
+        next_start = segments[k + 1][0] if k + 1 < len(segments) else len(text)
+        ss, _ = sent_range(s)
+        _, se = sent_range(max(e - 1, s))
+        # a closing mark followed by ", he said": the sentence of the closing mark may end after it
+        _, se_after = sent_range(min(e, len(text) - 1)) if e < len(text) else (0, e)
+        nxt = e
+        while nxt < len(text) and text[nxt] in " \t":
+            nxt += 1
+        if nxt < len(text) and text[nxt] != "\n":
+            _, se_after = sent_range(nxt)  # '“Stop!” a man yelled.' may be cut after the '!”'
+        after_lo, after_hi = e, min(next_start, max(se, se_after))
+        if text[ss:s].strip() == "" and ss > 0:
+            lead = text[:ss].rstrip(" \t")
+            if lead.endswith((":", ",")):  # "X told reporters:" parsed as its own sentence
+                ss, _ = sent_range(len(lead) - 1)
+        before_lo, before_hi = max(prev_end, ss), s
+        prev_end = e
+        cue: Optional[CueCand] = None
+        # cue after the quote: "..." he said / said X
+        j = bisect.bisect_left(cue_starts, after_lo)
+        while j < len(cues) and cues[j].start < after_hi:
+            c = cues[j]
+            gap = text[after_lo : c.start]
+            subject_first = c.subject is not None and not re.sub(r"[\W_]", "", text[after_lo : c.subject.left_edge.idx])
+            if "\n" not in gap and c.subject is not None and (len(gap.split()) <= 10 or subject_first):
+                cue = c
+            break
+        if cue is None:
+            j = bisect.bisect_left(cue_starts, before_hi) - 1
+            if j >= 0 and cues[j].start >= before_lo:
+                c = cues[j]
+                gap = text[c.end : before_hi]
+                if "\n" not in gap and (len(gap.split()) <= 8 or gap.rstrip().endswith((":", ","))):
+                    cue = c
+        kind = "direct"
+        span = (s, e)
+        if cue is not None and cue.content is not None:
+            cs, ce = cue.content
+            outside = _words(text, min(cs, s), s) + _words(text, e, max(ce, e))
+            if cue.end <= cs < s and outside >= 3:  # the quote is a fragment of the reported clause
+                kind = "mixed"
+                span = (cs, max(ce, e))
+        standalone = _standalone(text, s, e, ss, max(se, se_after))
+        n_words = _words(text, s, e)
+        if n_words <= TITLE_MAX_WORDS and _title_case(text[s:e]) and not (standalone and cue is None):
+            continue  # a title of a book, show or slogan in Title Case
+        if cue is not None and kind == "direct" and cue.start >= e and n_words >= SHORT_QUOTE_WORDS:
+            lead = text[before_lo:s]
+            if "\n" not in lead and _words(text, before_lo, s) >= 2 and _embedded(lead) and not _has_cue_word(lead, lex):
+                lead_span = _trim(text, before_lo, s)
+                if lead_span is not None:  # 'The people of X “deserve ...,” she said': the subject is hers too
+                    kind, span = "mixed", (lead_span[0], e)
+        if cue is not None and kind == "direct" and n_words < SHORT_QUOTE_WORDS and _embedded(text[before_lo:s]):
+            gap = text[cue.end : s]
+            if cue.end <= s and cue.cls == "speech" and "\n" not in gap and (len(gap.split()) <= 4 or len(gap.split()) <= 10 and not re.search(r"[,;:.!?]", gap)):
+                # "called her “crooked”": the object and the quoted words are the content
+                trimmed = _trim(text, cue.end, e)
+                if trimmed is not None:
+                    kind, span = "mixed", (trimmed[0], e)
+            else:
+                cue = None  # a short quoted term inside someone's sentence: a title or scare quote
+        if cue is None:
+            if not standalone:
+                if n_words < UNCUED_MIN_WORDS:
+                    continue  # title, name or scare quote
+            found.append(Found(span[0], span[1], "direct", None, floating=standalone))
+            continue
+        cue.used = True
+        found.append(Found(span[0], span[1], kind, cue, cue.subject))
+
+    # indirect speech: cues with content that no quote took
+    for c in cues:
+        if c.used or c.content is None:
+            continue
+        cs, ce = c.content
+        if _words(text, cs, ce) < 2:
+            continue
+        j = bisect.bisect_left(seg_starts, cs)
+        inner = j < len(segments) and segments[j][1] <= ce + 1
+        kind = "mixed" if inner else "indirect"
+        found.append(Found(cs, ce, kind, c, c.subject))
+
+    # merge: a mixed/indirect quote swallowing a direct quote of the same cue
+    found.sort(key=lambda f: (f.start, -f.end))
+    kept: list[Found] = []
+    for f in found:
+        if kept and f.start >= kept[-1].start and f.end <= kept[-1].end and kept[-1].kind == "mixed" and f.kind == "direct" and (f.cue is None or f.cue is kept[-1].cue):
+            continue
+        kept.append(f)
+
+    resolver = SpeakerResolver(doc, text, list(ctx.analysis.entities), paragraphs, lex)
+    quotes: list[Quote] = []
+    last_speaker: Optional[Resolved] = None
+    last_para = -10
+    for f in kept:
+        para = resolver.para_of(f.start)
+        if f.cue is None:
+            if f.floating and last_speaker is not None and para - last_para <= 2:
+                sp = last_speaker.speaker()
+            else:
+                sp = Speaker()
+            cue_model = None
+        else:
+            r = resolver.resolve(f.subject)
+            sp = r.speaker()
+            cue_model = Cue(text=text[f.cue.start : f.cue.end], span=(f.cue.start, f.cue.end))
+            if r.text is not None:
+                last_speaker = r
+                resolver.remember(r)
+        if f.cue is not None or sp.name is not None:
+            last_para = para
+        quotes.append(
+            Quote(id="", kind=f.kind, text=text[f.start : f.end], span=(f.start, f.end), speaker=sp, cue=cue_model)  # type: ignore[arg-type]
+        )
+    quotes.sort(key=lambda q: (q.span[0], q.span[1]))
+    for n, q in enumerate(quotes, 1):
+        q.id = f"Q{n}"
+    return quotes
+
+
+_SMALL_WORDS = frozenset("a an the of and or to in on for with at by from as vs".split())
+
+
+def _title_case(chunk: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", chunk) if w.lower() not in _SMALL_WORDS]
+    if len(words) < 2:
+        return False
+    return all(w[0].isupper() for w in words) and not re.search(r"\b(I|We|You)\b", chunk)
+
+
+def _has_cue_word(chunk: str, lex: Lexicons) -> bool:
+    return any(w in lex.form_lemma for w in re.findall(r"[a-z]+", chunk.lower())) or "according" in chunk.lower()
+
+
+def _embedded(lead: str) -> bool:
+    """Text before a quote in its sentence shows it is a fragment ("called it “a prayer”")."""
+    lead = lead.strip()
+    return bool(lead) and not lead.endswith((":", ","))
+
+
+def _standalone(text: str, s: int, e: int, ss: int, se: int) -> bool:
+    """The quote is (nearly) its whole sentence: only punctuation or a cue clause around it."""
+    before = text[ss:s].strip()
+    after = text[e:se].strip()
+    return len(before.split()) <= 0 and len(re.sub(r"[^\w]", "", after)) == 0

@@ -1,0 +1,345 @@
+"""The `presslens` command: parse arguments, call the library, format, map errors to exit codes.
+
+No analysis logic lives here. Every `PresslensError` becomes one ``PLxxx: message`` line
+on stderr and its exit code; anything unexpected becomes ``PL999`` (exit 70) without a
+traceback unless ``PRESSLENS_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import IO, Iterator, Optional
+
+import typer
+
+from .. import __version__
+from ..errors import InternalError, PresslensError, UsageError
+
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+EXIT_ALL_FAILED = 1
+# Articles handed to the pipeline together in a collection run (order is kept).
+BATCH = 16
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+app = typer.Typer(
+    name="presslens",
+    help="Read news articles: quotes and speakers, entities and numbers, each with its place in the text.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+eval_app = typer.Typer(help="Score presslens against annotated corpora.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+class Format(str, Enum):
+    json = "json"
+    text = "text"
+    md = "md"
+    html = "html"
+
+
+def _err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _debug() -> bool:
+    return os.environ.get("PRESSLENS_DEBUG", "").lower() in {"1", "true", "yes"}
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Turn every failure into one coded line on stderr and an exit code."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except PresslensError as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:  # `presslens analyze dir | head`: the reader left; not an error
+        with contextlib.suppress(Exception):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        raise typer.Exit(0) from None
+    except Exception as exc:
+        if _debug():
+            traceback.print_exc()
+        detail = " ".join(str(exc).split()) or "no message"
+        _err(f"PL999: internal error: {type(exc).__name__}: {detail[:300]}")
+        _err("hint: this is a bug in presslens; run again with PRESSLENS_DEBUG=1 for the traceback and report it")
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"presslens {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """presslens: what an article claims, who says it, and where each finding stands in the text."""
+
+
+# --------------------------------------------------------------------------- analyze
+
+
+@app.command()
+def analyze(
+    input: str = typer.Argument(
+        ..., metavar="INPUT", help="A .txt/.md, .html, .json/.jsonl file, a folder, an http(s) URL, or - for stdin."
+    ),
+    fmt: Format = typer.Option(Format.json, "--format", "-f", help="json, text (terminal summary), md or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    published: Optional[str] = typer.Option(None, "--published", metavar="YYYY-MM-DD", help="Publication date."),
+    source: Optional[str] = typer.Option(None, "--source", metavar="NAME", help="Outlet name."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="Article title."),
+    max_bytes: Optional[int] = typer.Option(
+        None, "--max-bytes", min=1, metavar="N", help="Largest input accepted, in bytes (default 2,000,000)."
+    ),
+) -> None:
+    """Analyse one article (one output) or a collection (a folder, many records: JSON Lines)."""
+    with _reported():
+        from .. import analyze_articles, ingest
+        from ..config import Settings
+
+        settings = Settings().with_overrides(max_bytes=max_bytes)
+        overrides = {"title": title, "published": published, "source": source}
+        ingest.validate_published(published)  # a bad date is a usage error before any reading
+        items = ingest.read(input, settings=settings)
+        first = next(items, None)
+        second = next(items, None)
+        if first is None:
+            raise UsageError(f"{input} holds no articles")
+        collection = second is not None or (input != "-" and not ingest.web.is_url(input) and Path(input).is_dir())
+        if not collection:
+            if first.error is not None:
+                raise first.error
+            assert first.article is not None
+            article = ingest.with_metadata(first.article, **overrides)
+            analysis = next(iter(analyze_articles([article], settings=settings)))
+            _print_warnings(analysis.warnings)
+            _write_one(analysis, fmt.value, output)
+            return
+        if fmt is not Format.json:
+            raise UsageError(
+                f"{input} holds several articles; collections are written as JSON Lines (use --format json)"
+            )
+        pending = [first] + ([second] if second is not None else [])
+        ok, failed = _write_collection(_chain(pending, items), overrides, settings, output, analyze_articles)
+        _err(f"{ok} analysed, {failed} failed")
+        if ok == 0:
+            raise typer.Exit(EXIT_ALL_FAILED)
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def _print_warnings(warnings: list[str], origin: str | None = None) -> None:
+    for w in warnings:
+        _err(f"{origin}: {w}" if origin else w)
+
+
+def _write_one(analysis, fmt: str, output: Path | None) -> None:
+    if fmt == "json":
+        body = analysis.model_dump_json()
+    else:
+        from ..render import render
+
+        to_terminal = output is None and fmt == "text" and _stdout_is_terminal()
+        body = render(analysis, fmt, color=to_terminal)
+        if not to_terminal:
+            body = _ANSI.sub("", body)
+    if not body.endswith("\n"):
+        body += "\n"
+    if output is None:
+        typer.echo(body, nl=False)
+    else:
+        _write_file(output, body)
+
+
+def _stdout_is_terminal() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write_file(path: Path, body: str) -> None:
+    try:
+        path.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _sink(output: Path | None) -> Iterator[IO[str]]:
+    if output is None:
+        yield _StdoutSink()
+        return
+    try:
+        fh = output.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    with fh:
+        yield fh
+
+
+class _StdoutSink:
+    """Writes through typer.echo so test runners and odd stdout encodings work."""
+
+    def write(self, s: str) -> None:
+        typer.echo(s, nl=False)
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+
+
+def _error_line(origin: str, error: PresslensError) -> str:
+    return json.dumps({"origin": origin, "error": {"code": error.code, "message": error.message}}, ensure_ascii=False)
+
+
+def _write_collection(items: Iterator, overrides: dict, settings, output: Path | None, analyze_articles) -> tuple[int, int]:
+    """One JSON line per item, in input order; failures are lines too (and stderr)."""
+    from .. import ingest
+
+    ok = failed = 0
+    with _sink(output) as out:
+        batch: list = []
+
+        def flush() -> None:
+            nonlocal ok, failed
+            good = [(i, it) for i, it in enumerate(batch) if it.error is None]
+            results: dict[int, object] = {}
+            try:
+                analyses = list(analyze_articles([it.article for _, it in good], settings=settings))
+                results = {i: a for (i, _), a in zip(good, analyses)}
+            except PresslensError:
+                raise
+            except Exception:  # one bad article must not sink the batch: redo them one by one
+                for i, it in good:
+                    try:
+                        results[i] = next(iter(analyze_articles([it.article], settings=settings)))
+                    except Exception as exc:  # recorded per item; the run goes on
+                        results[i] = exc
+            for i, it in enumerate(batch):
+                res = results.get(i) if it.error is None else it.error
+                if isinstance(res, PresslensError):
+                    failed += 1
+                    _err(f"{it.origin}: {res}")
+                    out.write(_error_line(it.origin, res) + "\n")
+                elif isinstance(res, Exception):
+                    failed += 1
+                    err = InternalError(f"internal error: {type(res).__name__}: {res}")
+                    _err(f"{it.origin}: {err}")
+                    out.write(_error_line(it.origin, err) + "\n")
+                else:
+                    ok += 1
+                    _print_warnings(res.warnings, it.origin)  # type: ignore[union-attr]
+                    out.write(res.model_dump_json() + "\n")  # type: ignore[union-attr]
+            out.flush()
+            batch.clear()
+
+        for item in items:
+            if item.error is None:
+                try:
+                    item = ingest.Loaded(origin=item.origin, article=ingest.with_metadata(item.article, **overrides))
+                except PresslensError as exc:
+                    item = ingest.Loaded(origin=item.origin, error=exc)
+            batch.append(item)
+            if len(batch) >= BATCH:
+                flush()
+        if batch:
+            flush()
+    return ok, failed
+
+
+# --------------------------------------------------------------------------- eval
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    polnear: Path = typer.Option(..., "--polnear", metavar="DIR", help="A PolNeAR-format folder (e.g. its dev split)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="Score only the first N documents."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Quote and speaker scores on PolNeAR-format data."""
+    with _reported():
+        from .. import errors
+
+        if not polnear.exists():
+            raise errors.InputNotFound(f"{polnear} does not exist")
+        if not polnear.is_dir():
+            raise UsageError(f"--polnear takes a folder, and {polnear} is not one")
+        import importlib
+
+        evaluate_polnear = importlib.import_module("presslens.evaluate.quotes").evaluate_polnear
+        report = evaluate_polnear(polnear, limit=limit)
+        if as_json:
+            typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            typer.echo(report.to_text())
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code (``main`` exits with it)."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="presslens", standalone_mode=False)
+    except typer.TyperException as exc:  # argument errors found by the parser
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            _err(exc.format_message())
+            return 2
+        if exc.exit_code == 2:
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            _err(f"{UsageError.code}: {' '.join(exc.format_message().split())}{hint}")
+            return UsageError.exit_code
+        _err(exc.format_message())
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    except PresslensError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except Exception as exc:  # outside any command (argument parsing, start-up)
+        if _debug():
+            traceback.print_exc()
+        _err(f"PL999: internal error: {type(exc).__name__}: {exc}")
+        _err("hint: this is a bug in presslens; run again with PRESSLENS_DEBUG=1 for the traceback and report it")
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

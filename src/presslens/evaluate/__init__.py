@@ -1,0 +1,1 @@
+"""Scorers against published corpora (quote attribution on PolNeAR; more to come)."""

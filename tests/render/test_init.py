@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+
+import pytest
+
+from presslens.errors import UsageError
+from presslens.render import FORMATS, render
+
+
+def test_init_formats_listed_and_each_renders(ferry):
+    assert FORMATS == ("json", "text", "md", "html")
+    for fmt in FORMATS:
+        out = render(ferry, fmt)
+        assert isinstance(out, str) and "Dana Okafor" in out
+
+
+def test_init_json_is_the_schema(ferry):
+    data = json.loads(render(ferry, "json"))
+    assert data["schema"] == "presslens.analysis/1"
+    assert data["quotes"][0]["speaker"]["entity"] == "E1"
+    assert data["document"]["text"] == ferry.document.text
+
+
+def test_init_unknown_format_is_a_usage_error(ferry):
+    with pytest.raises(UsageError) as err:
+        render(ferry, "pdf")
+    assert str(err.value).startswith("PL300:")
+
+
+def test_init_empty_analysis_renders_every_format(empty):
+    for fmt in FORMATS:
+        assert render(empty, fmt)
+
+
+def test_init_real_examples_render_every_format(example_paths, analyze_text):
+    if not example_paths:
+        pytest.skip("no examples/*.txt")
+    for path in example_paths:
+        analysis = analyze_text(path.read_text(encoding="utf-8"))
+        for fmt in FORMATS:
+            assert render(analysis, fmt)
+        html = render(analysis, "html")
+        pane = html[html.index('<article class="article"') : html.index("</article>")]
+        shown = html_lib.unescape(re.sub(r"<[^>]+>", "", pane))
+        assert "".join(shown.split()) == "".join(analysis.document.text.split()), path.name

@@ -1,0 +1,243 @@
+"""Entities stage: NER repair, merging per referent, descriptions, coreference."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from presslens import nlp
+from presslens.config import Settings
+from presslens.model import Analysis, Article, Entity
+from presslens.pipeline import Context, make_document
+from presslens.resources import lexicon
+from presslens.stages import entities
+
+
+def run_on(text: str) -> list[Entity]:
+    doc = nlp.parse(text)
+    article = Article(text=text)
+    analysis = Analysis(document=make_document(article, doc))
+    return entities.run(Context(article=article, doc=doc, analysis=analysis, settings=Settings()))
+
+
+def find(ents: list[Entity], name: str) -> Entity:
+    for ent in ents:
+        if ent.name == name:
+            return ent
+    raise AssertionError(f"no entity named {name!r} in {[e.name for e in ents]}")
+
+
+def owner(ents: list[Entity], text: str, surface: str, nth: int = 0) -> Entity | None:
+    """The entity whose mentions contain the nth whole-word occurrence of ``surface``."""
+    hits = [m.span() for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text)]
+    span = hits[nth]
+    for ent in ents:
+        if span in [tuple(m) for m in ent.mentions]:
+            return ent
+    return None
+
+
+def test_entities_merges_full_name_surname_and_title_forms():
+    text = (
+        "Gen. Marcus Halloway inspected the base on Monday. Halloway said the troops were ready. "
+        "General Halloway later flew to the capital."
+    )
+    ents = run_on(text)
+    people = [e for e in ents if e.type == "PERSON"]
+    assert len(people) == 1
+    ent = people[0]
+    assert ent.name == "Marcus Halloway"  # the rank stays out of the canonical name
+    assert {"Gen. Marcus Halloway", "Halloway", "General Halloway"} <= set(ent.aliases)
+    assert len(ent.mentions) == 3
+
+
+def test_entities_familiar_form_with_honorific_joins_full_name():
+    text = (
+        "Thousands gathered to honour Commander Tariq Mansour in the northern city. "
+        "Posters of Haj Tariq hung from every balcony."
+    )
+    ents = run_on(text)
+    ent = find(ents, "Tariq Mansour")
+    assert ent.type == "PERSON"
+    assert "Haj Tariq" in ent.aliases
+
+
+def test_entities_acronym_from_parenthesis():
+    # the initials of the expansion (CSS) differ from the acronym: only the parenthesis links them
+    text = "The Coalition for Safer Streets (CASS) organised the march. A CASS volunteer handed out leaflets."
+    ents = run_on(text)
+    ent = find(ents, "Coalition for Safer Streets")
+    assert ent.type == "ORG"
+    assert "CASS" in ent.aliases
+    assert len(ent.mentions) == 3
+    assert len(ents) == 1
+
+
+def test_entities_acronym_from_initials():
+    text = "The Popular Farmers Union held a rally in the valley. Later, PFU organisers counted the crowd."
+    ents = run_on(text)
+    ent = find(ents, "Popular Farmers Union")
+    assert ent.type == "ORG"
+    assert "PFU" in ent.aliases
+    assert owner(ents, text, "PFU") is ent
+
+
+def test_entities_particle_names_and_case_variants_merge():
+    text = "Abu Karim al-Rashidi addressed the crowd. Al-Rashidi thanked the volunteers, and al-Rashidi left early."
+    ents = run_on(text)
+    ent = find(ents, "Abu Karim al-Rashidi")
+    assert ent.type == "PERSON"
+    assert {"Al-Rashidi", "al-Rashidi"} <= set(ent.aliases)
+    assert len([e for e in ents if e.type == "PERSON"]) == 1
+
+
+def test_entities_apostrophe_name_led_by_a_person_is_one_org():
+    text = "Nadia Farouk, the deputy director of Kata’ib Nur al-Sabah, said the group would disarm."
+    ents = run_on(text)
+    group = find(ents, "Kata’ib Nur al-Sabah")
+    assert group.type == "ORG"
+    person = find(ents, "Nadia Farouk")
+    assert person.type == "PERSON"
+    assert person.descriptions == ["the deputy director of Kata’ib Nur al-Sabah"]
+
+
+def test_entities_org_head_splits_fused_span_and_gives_description():
+    text = "Secretary General of the Harbour Workers Union Samir Haddad said the strike would go on."
+    ents = run_on(text)
+    assert find(ents, "Harbour Workers Union").type == "ORG"
+    person = find(ents, "Samir Haddad")
+    assert person.type == "PERSON"
+    assert "Secretary General of the Harbour Workers Union" in person.descriptions
+
+
+def test_entities_pre_modifier_descriptions():
+    text = "Opposition lawmaker Peter Sand criticised the plan. Veteran diplomat Anna Berg arrived in Oslo on Friday."
+    ents = run_on(text)
+    assert find(ents, "Peter Sand").descriptions == ["Opposition lawmaker"]
+    assert find(ents, "Anna Berg").descriptions == ["Veteran diplomat"]
+    assert find(ents, "Oslo").type == "PLACE"
+
+
+def test_entities_definite_description_resolves_to_described_entity():
+    text = (
+        "Opposition lawmaker Peter Sand criticised the plan. Veteran diplomat Anna Berg arrived in Oslo on Friday.\n\n"
+        "The diplomat said the talks would resume."
+    )
+    ents = run_on(text)
+    assert owner(ents, text, "The diplomat") is find(ents, "Anna Berg")
+
+
+def test_entities_pronouns_follow_gender_from_titles():
+    text = "Senator Maria Lopez met Governor Tom Reed on Tuesday. She said the budget was unfair. He disagreed with her."
+    ents = run_on(text)
+    lopez, reed = find(ents, "Maria Lopez"), find(ents, "Tom Reed")
+    assert owner(ents, text, "She") is lopez
+    assert owner(ents, text, "He") is reed
+    assert owner(ents, text, "her") is lopez
+
+
+def test_entities_pronoun_gender_learned_and_recency():
+    text = (
+        "Ms. Kim Alder thanked Mr. Leo Grant. “It was a long night,” she said. "
+        "Grant said he was tired."
+    )
+    ents = run_on(text)
+    alder, grant = find(ents, "Kim Alder"), find(ents, "Leo Grant")
+    assert owner(ents, text, "she") is alder
+    assert owner(ents, text, "he") is grant
+    assert "Grant" in grant.aliases
+
+
+def test_entities_he_said_after_a_quote_is_the_last_speaker():
+    text = "“We will not give up,” Jonas Webb said. “The people are with us,” he added."
+    ents = run_on(text)
+    assert owner(ents, text, "he") is find(ents, "Jonas Webb")
+
+
+def test_entities_participle_opening_does_not_capture_the_pronoun():
+    text = (
+        "Union leader Paula Steed spoke first at the rally.\n"
+        "Addressing Mayor Victor Lang, she said the plant must stay open."
+    )
+    ents = run_on(text)
+    assert owner(ents, text, "she") is find(ents, "Paula Steed")
+
+
+def test_entities_pronoun_without_candidate_stays_unresolved():
+    text = "The storm hit the coast overnight and flooded the harbour. He said nothing about it."
+    ents = run_on(text)
+    assert owner(ents, text, "He") is None
+
+
+def test_entities_pronoun_too_far_from_any_person_stays_unresolved():
+    text = "Mr. Dawson spoke first.\n\nThe weather turned.\n\nRain fell for days.\n\nThe river rose.\n\nHe said the dam held."
+    ents = run_on(text)
+    assert owner(ents, text, "He") is None
+
+
+def test_entities_spans_are_exact_sorted_and_unique():
+    text = (
+        "Gen. Marcus Halloway met the Popular Farmers Union (PFU) in Riverton. "
+        "Halloway said he admired the PFU, and its chair, Lena Ortiz, said she agreed.\n"
+        "“The harvest matters,” Ortiz said."
+    )
+    ents = run_on(text)
+    assert [e.id for e in ents] == [f"E{i}" for i in range(1, len(ents) + 1)]
+    assert [e.mentions[0] for e in ents] == sorted(e.mentions[0] for e in ents)
+    for ent in ents:
+        spans = [tuple(m) for m in ent.mentions]
+        assert spans == sorted(set(spans))
+        for s, e in spans:
+            assert 0 <= s < e <= len(text)
+            assert text[s:e].strip() == text[s:e]
+        for alias in ent.aliases:
+            assert alias in text
+        assert ent.name.split()[0] not in ("Gen.", "General", "Mr.", "the", "The")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n\n", "He said.", "“”\"«»„", "al- bin van de", "Gen.", "Mr. ", "(ABC)", "’s Dr. Smith’s", "U.S." * 40, "\u200b\ufeff x"],
+)
+def test_entities_odd_input_never_raises(text: str):
+    ents = run_on(text)
+    for ent in ents:
+        for s, e in ent.mentions:
+            assert text[s:e]
+
+
+def test_entities_lexicons_have_headers():
+    for name in ("entity_titles", "entity_particles", "entity_pronouns", "entity_role_nouns", "entity_org_keywords",
+                 "entity_speech_verbs", "entity_given_names"):
+        assert lexicon(name), name
+    from importlib import resources
+
+    for name in ("entity_titles", "entity_particles", "entity_pronouns", "entity_role_nouns"):
+        head = resources.files("presslens.resources").joinpath("lexicons", f"{name}.txt").read_text("utf-8")
+        assert head.startswith("#") and "Written for presslens" in head
+
+
+def test_entities_polnear_spans_and_speed(shared_data):
+    paths = sorted((shared_data / "polnear" / "dev" / "text").glob("*.txt"))[:5]
+    if not paths:
+        pytest.skip("no PolNeAR dev texts")
+    parse_s = run_s = 0.0
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        t0 = time.perf_counter()
+        doc = nlp.parse(text)
+        t1 = time.perf_counter()
+        article = Article(text=text)
+        ctx = Context(article=article, doc=doc, analysis=Analysis(document=make_document(article, doc)), settings=Settings())
+        t2 = time.perf_counter()
+        ents = entities.run(ctx)
+        t3 = time.perf_counter()
+        parse_s += t1 - t0
+        run_s += t3 - t2
+        assert ents
+        for ent in ents:
+            for s, e in ent.mentions:
+                assert text[s:e] and not text[s:e].isspace()
+    assert run_s < 0.2 * parse_s + 0.05

@@ -1,0 +1,319 @@
+"""Quotes stage: quote-mark pairing, cues, indirect speech, speakers, robustness."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from presslens import nlp
+from presslens.config import Settings
+from presslens.model import Analysis, Article, Entity, Quote
+from presslens.pipeline import Context, make_document
+from presslens.resources import lexicon
+from presslens.stages import quotes
+
+
+def run_on(text: str, entities: list[Entity] | None = None) -> list[Quote]:
+    """The quotes stage alone, on the given entities (none by default)."""
+    doc = nlp.parse(text)
+    article = Article(text=text)
+    analysis = Analysis(document=make_document(article, doc), entities=entities or [])
+    return quotes.run(Context(article=article, doc=doc, analysis=analysis, settings=Settings()))
+
+
+def one(qs: list[Quote], fragment: str) -> Quote:
+    hits = [q for q in qs if fragment in q.text]
+    assert len(hits) == 1, f"{fragment!r} in {[q.text for q in qs]}"
+    return hits[0]
+
+
+def assert_spans_true(text: str, qs: list[Quote]) -> None:
+    for q in qs:
+        assert text[q.span[0] : q.span[1]] == q.text
+        if q.speaker.span is not None:
+            assert text[q.speaker.span[0] : q.speaker.span[1]] == q.speaker.text
+        if q.cue is not None:
+            assert text[q.cue.span[0] : q.cue.span[1]] == q.cue.text
+
+
+def test_quotes_direct_cue_after() -> None:
+    text = "“The bridge will open in May,” Mayor Linda Okafor said on Tuesday."
+    qs = run_on(text)
+    q = one(qs, "bridge will open")
+    assert q.kind == "direct"
+    assert q.text == "“The bridge will open in May,”"
+    assert q.speaker.text == "Mayor Linda Okafor"
+    assert q.cue is not None and q.cue.text == "said"
+    assert_spans_true(text, qs)
+
+
+def test_quotes_direct_inverted_cue() -> None:
+    text = "“We have waited long enough,” said Tomas Berger, a farmer from the valley."
+    q = one(run_on(text), "waited long enough")
+    assert q.speaker.text == "Tomas Berger"
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_quotes_direct_cue_before_with_colon() -> None:
+    text = "The minister told reporters: “Nobody will lose their pension.”"
+    q = one(run_on(text), "Nobody will lose")
+    assert q.kind == "direct"
+    assert q.speaker.text == "The minister"
+    assert q.speaker.kind == "person"
+    assert q.cue is not None and q.cue.text == "told"
+
+
+def test_quotes_tweeted_and_wrote() -> None:
+    text = "Senator Ruth Adeyemi wrote on Sunday: “The budget is a moral document.”\n\nHer rival tweeted, “Budgets are arithmetic, not poetry.”"
+    qs = run_on(text)
+    assert one(qs, "moral document").cue.text == "wrote"
+    assert one(qs, "arithmetic").cue.text == "tweeted"
+
+
+def test_quotes_split_quote_shares_speaker_and_cue() -> None:
+    text = "“The river is rising,” the engineer said, “and the old levee will not hold another week.”"
+    qs = run_on(text)
+    first, second = one(qs, "river is rising"), one(qs, "old levee")
+    assert first.speaker.text == second.speaker.text == "the engineer"
+    assert first.cue is not None and second.cue is not None and first.cue.span == second.cue.span
+
+
+def test_quotes_multi_paragraph_quote() -> None:
+    text = (
+        "Coach Dana Wills spoke after the match.\n\n"
+        "“We played without fear in the first half and we deserved the lead.\n\n"
+        "“After the break we lost our shape, and that is on me,” Wills said.\n\n"
+        "The team travels to Leeds next week."
+    )
+    qs = run_on(text)
+    q = one(qs, "played without fear")
+    assert "that is on me" in q.text  # one quote over two paragraphs
+    assert q.speaker.text == "Wills"
+    assert not any("travels to Leeds" in x.text for x in qs)
+
+
+def test_quotes_unclosed_quote_bounded_at_paragraph() -> None:
+    text = "“This paragraph never closes its quote, the clerk said.\n\nThe council then voted on the budget, which passed easily."
+    qs = run_on(text)
+    assert not any("council then voted" in q.text for q in qs)
+    assert_spans_true(text, qs)
+
+
+def test_quotes_floating_quote_continues_speaker() -> None:
+    text = (
+        "“Prices at the market doubled in a month,” said Amina Diallo, who sells vegetables there.\n\n"
+        "“Some families now buy one meal a day and skip the rest.”"
+    )
+    qs = run_on(text)
+    floating = one(qs, "one meal a day")
+    assert floating.kind == "direct"
+    assert floating.cue is None
+    assert floating.speaker.text == "Amina Diallo"
+
+
+def test_quotes_partial_quote_makes_mixed() -> None:
+    text = "Gomez said the new rules would drive small shops out of business and leave the high street “empty and silent”."
+    qs = run_on(text)
+    q = one(qs, "empty and silent")
+    assert q.kind == "mixed"
+    assert q.text.startswith("the new rules")
+    assert q.speaker.text == "Gomez"
+
+
+def test_quotes_scare_quotes_and_titles_dropped() -> None:
+    text = "Hundreds joined the so-called “freedom” convoy, which drove under the banner of “Roads for All” through the town."
+    assert run_on(text) == []
+
+
+def test_quotes_indirect_with_and_without_that() -> None:
+    text = "The governor said that the roads would reopen on Friday.\n\nHer deputy warned the repairs could take longer."
+    qs = run_on(text)
+    a = one(qs, "roads would reopen")
+    assert a.kind == "indirect"
+    assert a.text == "that the roads would reopen on Friday"
+    assert a.speaker.text == "The governor"
+    b = one(qs, "repairs could take longer")
+    assert b.kind == "indirect" and b.cue.text == "warned"
+    assert b.speaker.text == "Her deputy"
+
+
+def test_quotes_saying_takes_subject_of_governing_clause() -> None:
+    text = "The union rejected the offer on Monday, saying the pay rise did not match inflation."
+    q = one(run_on(text), "pay rise did not match")
+    assert q.kind == "indirect"
+    assert q.cue.text == "saying"
+    assert q.speaker.text == "The union"
+
+
+def test_quotes_according_to() -> None:
+    text = "The factory will close in March, according to two managers at the plant."
+    q = one(run_on(text), "factory will close")
+    assert q.cue is not None and q.cue.text == "according to"
+    assert q.speaker.text is not None and "managers" in q.speaker.text
+    assert q.speaker.kind == "group"
+
+
+def test_quotes_document_and_group_sources() -> None:
+    text = (
+        "“Hands off our library,” some of the banners read.\n\n"
+        "The statement said the company had followed every safety rule.\n\n"
+        "Officials said the tunnel would be finished by 2030."
+    )
+    qs = run_on(text)
+    assert one(qs, "Hands off").speaker.kind == "document"
+    assert one(qs, "followed every safety rule").speaker.kind == "document"
+    assert one(qs, "tunnel would be finished").speaker.kind == "group"
+
+
+def test_quotes_apostrophes_are_not_quote_marks() -> None:
+    text = "The workers’ union and Ma’an Group don’t agree, the Smiths’ lawyer said, on the town’s future."
+    qs = run_on(text)
+    assert all("’" not in q.text[:1] for q in qs)
+    assert not any(q.text.startswith("’") or q.text.startswith("‘") for q in qs)
+    assert_spans_true(text, qs)
+
+
+def test_quotes_single_quotes_in_headline_style() -> None:
+    text = "Mayor Okafor: 'We will rebuild the pier this year'"
+    qs = run_on(text)
+    q = one(qs, "rebuild the pier")
+    assert q.text == "'We will rebuild the pier this year'"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“",
+        "”",
+        '"',
+        "He said “",
+        "“Open “open “open",
+        "closing only” here” and there”",
+        '"a" "b" "c',
+        "‘’‘’ ’’ ‘",
+        "« unterminated\n\n» reversed «",
+        "„German style“ and then nothing",
+        "\n\n\n",
+    ],
+)
+def test_quotes_stray_marks_never_crash(text: str) -> None:
+    qs = run_on(text) if text.strip() else []
+    assert_spans_true(text, qs)
+
+
+def test_quotes_ids_and_order() -> None:
+    text = "“First,” she said.\n\n“Second,” he said.\n\nThe mayor said the third thing was true."
+    qs = run_on(text)
+    assert [q.id for q in qs] == [f"Q{i}" for i in range(1, len(qs) + 1)]
+    assert [q.span[0] for q in qs] == sorted(q.span[0] for q in qs)
+
+
+def test_quotes_speaker_entity_from_mentions() -> None:
+    text = "Lena Park arrived late.\n\n“The vote was rigged,” she said."
+    she = text.index("she")
+    ents = [
+        Entity(id="E1", name="Lena Park", type="PERSON", mentions=[(0, 9), (she, she + 3)]),
+    ]
+    q = one(run_on(text, ents), "vote was rigged")
+    assert q.speaker.text == "she"
+    assert q.speaker.entity == "E1"
+    assert q.speaker.name == "Lena Park"
+
+
+def test_quotes_pronoun_fallback_uses_gender_and_current_speaker() -> None:
+    text = (
+        "Mr. Ortega met Ms. Haddad at the port.\n\n"
+        "“The cranes are too old,” Haddad said.\n\n"
+        "“We need new ones by spring,” she said."
+    )
+    port = text.index("Ortega")
+    had1 = text.index("Haddad")
+    had2 = text.index("Haddad", had1 + 1)
+    ents = [
+        Entity(id="E1", name="Carlos Ortega", type="PERSON", mentions=[(port, port + 6)]),
+        Entity(id="E2", name="Nadia Haddad", type="PERSON", mentions=[(had1, had1 + 6), (had2, had2 + 6)]),
+    ]
+    q = one(run_on(text, ents), "new ones by spring")
+    assert q.speaker.text == "she"
+    assert q.speaker.entity == "E2"
+    assert q.speaker.name == "Nadia Haddad"
+
+
+def test_quotes_unresolved_speaker_fields_are_null() -> None:
+    text = "“It is over,” someone shouted from the back."
+    qs = run_on(text)
+    for q in qs:
+        assert q.speaker.entity is None
+        assert q.speaker.name is None
+
+
+def test_quotes_reporting_verb_lexicon_size_and_header() -> None:
+    rows = lexicon("reporting_verbs")
+    assert len(rows) >= 100
+    assert all(len(r.split("\t")) == 4 for r in rows)
+    assert {r.split("\t")[3] for r in rows} <= {"speech", "belief", "evidence"}
+    assert quotes.cue_class("has said") == "speech"
+    assert quotes.cue_class("believes") == "belief"
+    assert quotes.cue_class("according to") == "speech"
+
+
+def test_quotes_full_pipeline_span_truth(analyze_text) -> None:
+    text = (
+        "Ana Ruiz, the head of the port authority, said the strike had cost millions.\n\n"
+        "“We cannot keep paying for this,” she told reporters, “and neither can the city.”\n\n"
+        "Dockworkers chanted “fair pay now” outside."
+    )
+    analysis = analyze_text(text)
+    assert_spans_true(text, analysis.quotes)
+    q = one(analysis.quotes, "strike had cost millions")
+    assert q.speaker.text == "Ana Ruiz"
+
+
+def test_quotes_stage_is_fast() -> None:
+    para = "“The harbour is busy,” the pilot said. Officials said the ships would wait.\n\n"
+    text = para * 150
+    doc = nlp.parse(text)
+    article = Article(text=text)
+    analysis = Analysis(document=make_document(article, doc))
+    ctx = Context(article=article, doc=doc, analysis=analysis, settings=Settings())
+    started = time.perf_counter()
+    qs = quotes.run(ctx)
+    elapsed = time.perf_counter() - started
+    assert len(qs) >= 250
+    assert elapsed < 1.0
+
+
+def test_quotes_noun_cue_and_statement_clause() -> None:
+    text = (
+        "At the rally, union leader Rosa Mendel renewed the demand that the council reopen the clinic.\n\n"
+        "The ministry said in a statement that the clinic would stay closed until spring."
+    )
+    qs = run_on(text)
+    a = one(qs, "council reopen the clinic")
+    assert a.kind == "indirect" and a.speaker.text is not None and "Rosa Mendel" in a.speaker.text
+    b = one(qs, "stay closed until spring")
+    assert b.text.startswith("that the clinic") and b.cue.text == "said"
+
+
+def test_quotes_colon_content_without_marks() -> None:
+    text = "The auditor wrote: The accounts do not add up and the gap is growing.\n\nNothing else was said."
+    q = one(run_on(text), "accounts do not add up")
+    assert q.kind == "indirect" and q.cue.text == "wrote"
+    assert "Nothing else" not in q.text
+
+
+def test_quotes_double_apostrophe_marks_and_markup_values() -> None:
+    text = "''We will appeal,'' said the club's lawyer.\n\n<img author=\"staff writer\" src=\"a.png\">"
+    qs = run_on(text)
+    q = one(qs, "We will appeal")
+    assert q.text == "''We will appeal,''"
+    assert q.speaker.text == "the club's lawyer"
+    assert not any("staff writer" in x.text for x in qs)
+
+
+def test_quotes_title_case_work_names_are_not_quotes() -> None:
+    text = "“Letters From the Northern Coast,” the author said, is her third novel.\n\n“It took me nine years to finish,” she said."
+    qs = run_on(text)
+    assert not any("Northern Coast" in q.text and q.kind == "direct" for q in qs)
+    assert one(qs, "nine years").kind == "direct"
