@@ -380,7 +380,7 @@ def test_main_collection_isolates_an_article_that_breaks_the_pipeline(tmp_path, 
             raise ValueError("cannot handle this one")
         return real(articles, **kwargs)
 
-    monkeypatch.setattr(presslens, "analyze_articles", fragile)
+    monkeypatch.setattr("presslens.corpus.run.analyze_articles", fragile)
     (tmp_path / "a.txt").write_text("The ferry returned to service on Monday.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("POISON text that breaks the pipeline.\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("The library opens late on Thursdays.\n", encoding="utf-8")

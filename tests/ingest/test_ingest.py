@@ -339,3 +339,19 @@ def test_ingest_read_directory_permission_error_is_an_item(tmp_path, monkeypatch
     assert first.article is not None
     assert second.error is not None and second.error.code == "PL100"
     assert "Permission denied" in str(second.error)
+
+
+def test_ingest_headline_without_blank_line_is_the_title():
+    text = (
+        "Harbour Bridge Reopens After Storm Repairs\n"
+        "The harbour bridge reopened to traffic on Tuesday after three weeks of repairs, the port authority said.\n"
+        "Engineers replaced two damaged cables.\n"
+    )
+    article = ingest.from_text(text)
+    assert article.title == "Harbour Bridge Reopens After Storm Repairs"
+    assert text[slice(*article.title_span)] == article.title
+
+
+def test_ingest_first_sentence_without_blank_line_is_not_a_title():
+    text = "The bridge reopened on Tuesday.\nEngineers replaced two damaged cables after the storm last month.\n"
+    assert ingest.from_text(text).title is None

@@ -159,7 +159,7 @@ def test_text_describe_binary_lets_text_through():
 
 # ---------------------------------------------------------------- properties
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st  # noqa: E402
 
 
 @hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -177,6 +177,7 @@ def test_text_decode_arbitrary_bytes_gives_text_or_a_coded_error(data):
 @given(st.text(max_size=300), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-32"]))
 def test_text_decode_roundtrips_unicode_with_bom_or_utf8(text, codec):
     data = text.encode(codec, "surrogatepass") if codec != "utf-8" else text.encode("utf-8", "surrogatepass")
+    assume(data != codecs.BOM_UTF32_LE)  # UTF-16 LE mark + NUL and an empty UTF-32 LE file are the same bytes
     try:
         got = decode(data)
     except errors.PresslensError as exc:  # control characters or lone surrogates are refused, not crashed on

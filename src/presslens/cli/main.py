@@ -20,13 +20,12 @@ from typing import IO, Iterator, Optional
 import typer
 
 from .. import __version__
-from ..errors import InternalError, PresslensError, UsageError
+from ..errors import PresslensError, UsageError
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 EXIT_ALL_FAILED = 1
 # Articles handed to the pipeline together in a collection run (order is kept).
-BATCH = 16
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -142,7 +141,7 @@ def analyze(
                 f"{input} holds several articles; collections are written as JSON Lines (use --format json)"
             )
         pending = [first] + ([second] if second is not None else [])
-        ok, failed = _write_collection(_chain(pending, items), overrides, settings, output, analyze_articles)
+        ok, failed = _write_collection(_chain(pending, items), overrides, settings, output)
         _err(f"{ok} analysed, {failed} failed")
         if ok == 0:
             raise typer.Exit(EXIT_ALL_FAILED)
@@ -220,58 +219,22 @@ def _error_line(origin: str, error: PresslensError) -> str:
     return json.dumps({"origin": origin, "error": {"code": error.code, "message": error.message}}, ensure_ascii=False)
 
 
-def _write_collection(items: Iterator, overrides: dict, settings, output: Path | None, analyze_articles) -> tuple[int, int]:
+def _write_collection(items: Iterator, overrides: dict, settings, output: Path | None) -> tuple[int, int]:
     """One JSON line per item, in input order; failures are lines too (and stderr)."""
-    from .. import ingest
+    from ..corpus import analyze_items
 
     ok = failed = 0
     with _sink(output) as out:
-        batch: list = []
-
-        def flush() -> None:
-            nonlocal ok, failed
-            good = [(i, it) for i, it in enumerate(batch) if it.error is None]
-            results: dict[int, object] = {}
-            try:
-                analyses = list(analyze_articles([it.article for _, it in good], settings=settings))
-                results = {i: a for (i, _), a in zip(good, analyses)}
-            except PresslensError:
-                raise
-            except Exception:  # one bad article must not sink the batch: redo them one by one
-                for i, it in good:
-                    try:
-                        results[i] = next(iter(analyze_articles([it.article], settings=settings)))
-                    except Exception as exc:  # recorded per item; the run goes on
-                        results[i] = exc
-            for i, it in enumerate(batch):
-                res = results.get(i) if it.error is None else it.error
-                if isinstance(res, PresslensError):
-                    failed += 1
-                    _err(f"{it.origin}: {res}")
-                    out.write(_error_line(it.origin, res) + "\n")
-                elif isinstance(res, Exception):
-                    failed += 1
-                    err = InternalError(f"internal error: {type(res).__name__}: {res}")
-                    _err(f"{it.origin}: {err}")
-                    out.write(_error_line(it.origin, err) + "\n")
-                else:
-                    ok += 1
-                    _print_warnings(res.warnings, it.origin)  # type: ignore[union-attr]
-                    out.write(res.model_dump_json() + "\n")  # type: ignore[union-attr]
+        for outcome in analyze_items(items, settings=settings, overrides=overrides):
+            if outcome.error is not None:
+                failed += 1
+                _err(f"{outcome.origin}: {outcome.error}")
+                out.write(_error_line(outcome.origin, outcome.error) + "\n")
+            else:
+                ok += 1
+                _print_warnings(outcome.analysis.warnings, outcome.origin)
+                out.write(outcome.analysis.model_dump_json() + "\n")
             out.flush()
-            batch.clear()
-
-        for item in items:
-            if item.error is None:
-                try:
-                    item = ingest.Loaded(origin=item.origin, article=ingest.with_metadata(item.article, **overrides))
-                except PresslensError as exc:
-                    item = ingest.Loaded(origin=item.origin, error=exc)
-            batch.append(item)
-            if len(batch) >= BATCH:
-                flush()
-        if batch:
-            flush()
     return ok, failed
 
 

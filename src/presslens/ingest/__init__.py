@@ -103,15 +103,29 @@ def first_line(text: str) -> tuple[str, Span, bool] | None:
 def _title_from_text(text: str) -> tuple[str | None, Span | None]:
     """Plain-text title rule: the first line, when a blank line follows it and it reads like a headline."""
     line = first_line(text)
-    if line is None or not line[2]:
+    if line is None:
         return None, None
-    title, span, _ = line
+    title, span, blank_after = line
+    if not blank_after and not _headline_without_blank(text, title, span):
+        return None, None
     words = len(title.split())
     if len(title) > _TITLE_MAX_CHARS or words > _TITLE_MAX_WORDS:
         return None, None
     if title.endswith((".", ",", ";")) and not title.endswith("...") and words > _TITLE_MAX_WORDS_WITH_STOP:
         return None, None
     return title, span
+
+
+_SENTENCE_END = re.compile(r"[.!?:;,…]['’\"”»)]*$")
+
+
+def _headline_without_blank(text: str, title: str, span: Span) -> bool:
+    """A pasted article often loses the blank line after its headline: a short first line with
+    no closing punctuation, followed by longer paragraphs, still reads as a title."""
+    if len(title.split()) > 20 or _SENTENCE_END.search(title) or not title[:1].isupper():
+        return False
+    rest = [ln.strip() for ln in text[span[1]:].split("\n") if ln.strip()]
+    return len(rest) >= 2 and len(rest[0]) > len(title) * 1.5 and len(rest[0].split()) >= 12
 
 
 def _title_span(text: str, title: str | None) -> Span | None:

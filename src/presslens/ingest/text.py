@@ -119,6 +119,9 @@ def decode(data: bytes, *, origin: str, limit: int | None, declared: str | None 
     if limit is not None:
         check_size(len(data), origin, limit)
     for bom, codec, label in _BOMS:
+        # FF FE 00 00 is also a UTF-16 LE mark followed by a NUL: UTF-32 needs whole 4-byte units.
+        if codec.startswith("utf-32") and len(data) % 4:
+            continue
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(codec)

@@ -160,7 +160,7 @@ def _double_segments(text: str, paragraphs: list[Span]) -> list[Span]:
                 if role == "either":
                     role = "close" if open_at is not None else "open"
                 elif role == "open" and open_at is not None and open_char == '"':
-                    role = "close" if _straight_role(text, i) != "open" else "open"
+                    role = "close"  # straight marks pair by parity: '"Hello, " he said'
             elif ch in _OPEN_D:
                 role = "close" if (open_at is not None and open_char == "„" and ch == "“") else "open"
             else:
@@ -268,6 +268,12 @@ def _np_span(head: Token) -> tuple[int, int]:
             for r in rights[n + 1 :]
         ):
             hi = child.right_edge.i  # "Secretary General of the X Organization Hadi al-Amiri"
+        elif child.dep_ == "prep" and child.lower_ == "of" and child.i == hi + 1 and head.pos_ == "PROPN" and any(
+            p.dep_ == "pobj" and p.pos_ == "PROPN" and p.i <= child.i + 6 for p in child.children
+        ):
+            # "Speaker of the House Paul Ryan": stop after the name, before any parenthesis
+            pobj = next(p for p in child.children if p.dep_ == "pobj")
+            hi = pobj.i
         elif child.dep_ == "appos" and child.pos_ == "PROPN" and not any(t.is_punct and t.text != "-" for t in doc[hi + 1 : child.left_edge.i]):
             hi = child.right_edge.i
         else:
@@ -744,6 +750,7 @@ def run(ctx) -> list[Quote]:
         return j >= 0 and segments[j][0] < pos < segments[j][1]
 
     cues = [c for c in _find_cues(doc, text, lex) if not inside_segment(c.start)]
+    tok_starts = [t.idx for t in doc]
     cue_starts = [c.start for c in cues]
     sents = list(doc.sents)
     sent_starts = [s.start_char for s in sents]
@@ -778,6 +785,8 @@ def run(ctx) -> list[Quote]:
         while j < len(cues) and cues[j].start < after_hi:
             c = cues[j]
             gap = text[after_lo : c.start]
+            if c.subject is None and "\n" not in gap and c.tok.pos_ == "VERB":
+                c.subject = _gap_subject(doc, tok_starts, after_lo, c.tok)
             subject_first = c.subject is not None and not re.sub(r"[\W_]", "", text[after_lo : c.subject.left_edge.idx])
             if "\n" not in gap and c.subject is not None and (len(gap.split()) <= 10 or subject_first):
                 cue = c
@@ -887,6 +896,23 @@ def _title_case(chunk: str) -> bool:
 
 def _has_cue_word(chunk: str, lex: Lexicons) -> bool:
     return any(w in lex.form_lemma for w in re.findall(r"[a-z]+", chunk.lower())) or "according" in chunk.lower()
+
+
+def _gap_subject(doc: Doc, tok_starts: list[int], start: int, verb: Token) -> Optional[Token]:
+    """'“…,” Texas delegate Bill Eastland, wearing a hat, said': the parser lost the subject;
+    take the noun phrase that opens the text between the quote and the cue."""
+    i = bisect.bisect_left(tok_starts, start)
+    while i < verb.i and (doc[i].is_punct or doc[i].is_space):
+        i += 1
+    if i >= verb.i or doc[i].pos_ not in ("PROPN", "NOUN", "DET", "ADJ"):
+        return None
+    cand = doc[i]
+    for _ in range(6):
+        h = cand.head
+        if h is cand or not (i <= h.i < verb.i) or h.pos_ not in ("PROPN", "NOUN"):
+            break
+        cand = h
+    return cand if cand.pos_ in ("PROPN", "NOUN") else None
 
 
 def _embedded(lead: str) -> bool:
