@@ -13,18 +13,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
 SETTINGS = Settings()
 
 
-def read_all(source, settings: Settings = SETTINGS) -> list[ingest.Loaded]:
-    return list(ingest.read(str(source), settings=settings))
 
 
-def only_article(source, settings: Settings = SETTINGS):
-    items = read_all(source, settings)
-    assert len(items) == 1
-    assert items[0].error is None, items[0].error
-    return items[0].article
-
-
-def test_html_read_body_and_metadata():
+def test_html_read_body_and_metadata(only_article):
     article = only_article(DATA / "ferry.html")
     assert article.title == "Ferry Service to Larch Island Resumes"
     assert article.author == "Marek Osei"
@@ -35,14 +26,14 @@ def test_html_read_body_and_metadata():
     assert article.text[slice(*article.title_span)] == article.title
 
 
-def test_html_read_without_body_is_pl105():
+def test_html_read_without_body_is_pl105(read_all):
     with pytest.raises(errors.NoArticleBody) as info:
         read_all(DATA / "menu-only.html")
     assert str(info.value).startswith("PL105: ")
     assert "menu-only.html" in str(info.value)
 
 
-def test_html_read_declared_legacy_charset(tmp_path):
+def test_html_read_declared_legacy_charset(tmp_path, only_article):
     page = (
         '<html><head><meta charset="windows-1252"><title>Caf\xe9 Reopens</title></head><body><article>'
         "<p>The caf\xe9 on the quay reopened on Friday, its owner said with a smile.</p></article></body></html>"
@@ -94,7 +85,7 @@ def test_html_title_not_in_body_has_no_span():
         "<html><body><script>var a = 1; var b = 2; var c = a + b; console.log(c);</script></body></html>",
     ],
 )
-def test_html_pages_without_article_text_are_pl105(tmp_path, page):
+def test_html_pages_without_article_text_are_pl105(tmp_path, page, read_all):
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
     with pytest.raises(errors.NoArticleBody) as info:
@@ -102,14 +93,14 @@ def test_html_pages_without_article_text_are_pl105(tmp_path, page):
     assert str(info.value).startswith(f"PL105: {path}")
 
 
-def test_html_empty_file_is_pl102(tmp_path):
+def test_html_empty_file_is_pl102(tmp_path, read_all):
     path = tmp_path / "empty.html"
     path.write_bytes(b"")
     with pytest.raises(errors.EmptyInput):
         read_all(path)
 
 
-def test_html_record_without_body_is_an_item_error(tmp_path):
+def test_html_record_without_body_is_an_item_error(tmp_path, read_all):
     path = tmp_path / "pages.jsonl"
     path.write_text(
         '{"html": "<html><body><nav>Home</nav></body></html>"}\n'
@@ -121,7 +112,7 @@ def test_html_record_without_body_is_an_item_error(tmp_path):
     assert second.article is not None and second.article.text.startswith("The council met")
 
 
-def test_html_extraction_is_quiet_on_stderr(capfd):
+def test_html_extraction_is_quiet_on_stderr(capfd, read_all):
     with pytest.raises(errors.NoArticleBody):
         read_all(DATA / "menu-only.html")
     assert capfd.readouterr().err == ""

@@ -17,15 +17,6 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
 SETTINGS = Settings()
 
 
-def read_all(source, settings: Settings = SETTINGS) -> list[ingest.Loaded]:
-    return list(ingest.read(str(source), settings=settings))
-
-
-def only_article(source, settings: Settings = SETTINGS):
-    items = read_all(source, settings)
-    assert len(items) == 1
-    assert items[0].error is None, items[0].error
-    return items[0].article
 
 
 # ---------------------------------------------------------------- from_text
@@ -130,7 +121,7 @@ def test_ingest_loaded_needs_exactly_one_of_article_and_error():
 # ---------------------------------------------------------------- files
 
 
-def test_ingest_read_text_file_unchanged_with_title():
+def test_ingest_read_text_file_unchanged_with_title(only_article):
     article = only_article(DATA / "ferry.txt")
     raw = (DATA / "ferry.txt").read_text(encoding="utf-8")
     assert article.text == raw
@@ -144,7 +135,7 @@ def test_ingest_read_text_file_unchanged_with_title():
     ("prefix", "codec"),
     [(b"", "utf-8"), (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
 )
-def test_ingest_read_text_file_encodings(tmp_path, prefix, codec):
+def test_ingest_read_text_file_encodings(tmp_path, prefix, codec, only_article):
     raw = (DATA / "ferry.txt").read_text(encoding="utf-8")
     path = tmp_path / "ferry.txt"
     path.write_bytes(prefix + raw.encode(codec))
@@ -153,7 +144,7 @@ def test_ingest_read_text_file_encodings(tmp_path, prefix, codec):
     assert article.warnings == []
 
 
-def test_ingest_read_windows1252_file_warns_pl202(tmp_path):
+def test_ingest_read_windows1252_file_warns_pl202(tmp_path, only_article):
     path = tmp_path / "old.txt"
     path.write_bytes(b"Mayor\x92s Plan Approved\r\n\r\nShe called it \x93a fair deal\x94.\r\n")
     article = only_article(path)
@@ -162,7 +153,7 @@ def test_ingest_read_windows1252_file_warns_pl202(tmp_path):
     assert any(w.startswith("PL202:") for w in article.warnings)
 
 
-def test_ingest_read_latin1_file(tmp_path):
+def test_ingest_read_latin1_file(tmp_path, only_article):
     path = tmp_path / "latin.txt"
     path.write_bytes("Der Bürgermeister eröffnete das Café am Montag.\n".encode("latin-1"))
     assert only_article(path).text == "Der Bürgermeister eröffnete das Café am Montag.\n"
@@ -185,7 +176,7 @@ def test_ingest_read_missing_path_raises_pl100(tmp_path):
         (bytes(range(0x80, 0x100)) * 4, errors.UndecodableInput),
     ],
 )
-def test_ingest_read_bad_single_file_raises(tmp_path, content, error):
+def test_ingest_read_bad_single_file_raises(tmp_path, content, error, read_all):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(error) as info:
@@ -193,7 +184,7 @@ def test_ingest_read_bad_single_file_raises(tmp_path, content, error):
     assert str(info.value).startswith(f"{error.code}: {path}")
 
 
-def test_ingest_read_file_over_max_bytes(tmp_path):
+def test_ingest_read_file_over_max_bytes(tmp_path, read_all):
     path = tmp_path / "long.txt"
     path.write_text("word " * 100, encoding="utf-8")
     with pytest.raises(errors.InputTooLarge) as info:
@@ -201,7 +192,7 @@ def test_ingest_read_file_over_max_bytes(tmp_path):
     assert "500 bytes, over the limit of 200 bytes" in str(info.value)
 
 
-def test_ingest_read_unknown_extension_is_sniffed(tmp_path):
+def test_ingest_read_unknown_extension_is_sniffed(tmp_path, read_all, only_article):
     text_file = tmp_path / "story.dat"
     text_file.write_text("Plain words in an oddly named file.\n", encoding="utf-8")
     assert only_article(text_file).text == "Plain words in an oddly named file.\n"
@@ -221,7 +212,7 @@ def _stdin(monkeypatch, data: bytes) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
 
 
-def test_ingest_read_stdin_text_bytes_unchanged(monkeypatch):
+def test_ingest_read_stdin_text_bytes_unchanged(monkeypatch, read_all):
     raw = "Harbour Reopens\n\nThe harbour reopened, officials said.\n"
     _stdin(monkeypatch, codecs.BOM_UTF8 + raw.encode("utf-8"))
     items = read_all("-")
@@ -230,7 +221,7 @@ def test_ingest_read_stdin_text_bytes_unchanged(monkeypatch):
     assert items[0].article.title == "Harbour Reopens"
 
 
-def test_ingest_read_stdin_sniffs_html_and_jsonl(monkeypatch):
+def test_ingest_read_stdin_sniffs_html_and_jsonl(monkeypatch, read_all):
     _stdin(monkeypatch, (DATA / "ferry.html").read_bytes())
     assert read_all("-")[0].article.source == "The Alder Gazette"
     _stdin(monkeypatch, (DATA / "batch.jsonl").read_bytes())
@@ -238,13 +229,13 @@ def test_ingest_read_stdin_sniffs_html_and_jsonl(monkeypatch):
     assert [i.error is None for i in items] == [True, False, True]
 
 
-def test_ingest_read_stdin_json_like_text_stays_text(monkeypatch):
+def test_ingest_read_stdin_json_like_text_stays_text(monkeypatch, read_all):
     raw = "[Updated] Harbour reopens after storm repairs, officials said.\n"
     _stdin(monkeypatch, raw.encode())
     assert read_all("-")[0].article.text == raw
 
 
-def test_ingest_read_stdin_empty_and_binary(monkeypatch):
+def test_ingest_read_stdin_empty_and_binary(monkeypatch, read_all):
     _stdin(monkeypatch, b"")
     with pytest.raises(errors.EmptyInput):
         read_all("-")
@@ -256,7 +247,7 @@ def test_ingest_read_stdin_empty_and_binary(monkeypatch):
 # ---------------------------------------------------------------- folders
 
 
-def test_ingest_read_directory_carries_on_past_bad_files(tmp_path):
+def test_ingest_read_directory_carries_on_past_bad_files(tmp_path, read_all):
     (tmp_path / "b-story.txt").write_text("Bridge Opens\n\nThe bridge opened on Friday.\n", encoding="utf-8")
     (tmp_path / "a-scan.pdf").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "c-empty.txt").write_text("  \n", encoding="utf-8")
@@ -278,7 +269,7 @@ def test_ingest_read_directory_carries_on_past_bad_files(tmp_path):
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
-def test_ingest_read_directory_unreadable_file_is_an_item(tmp_path):
+def test_ingest_read_directory_unreadable_file_is_an_item(tmp_path, read_all):
     (tmp_path / "a.txt").write_text("Readable text here.\n", encoding="utf-8")
     locked = tmp_path / "b.txt"
     locked.write_text("Locked text.\n", encoding="utf-8")
@@ -291,7 +282,7 @@ def test_ingest_read_directory_unreadable_file_is_an_item(tmp_path):
     assert items[1].error is not None and items[1].error.code == "PL100"
 
 
-def test_ingest_read_directory_dangling_link_is_an_item(tmp_path):
+def test_ingest_read_directory_dangling_link_is_an_item(tmp_path, read_all):
     (tmp_path / "a.txt").write_text("Readable text here.\n", encoding="utf-8")
     (tmp_path / "b.txt").symlink_to(tmp_path / "gone.txt")
     items = read_all(tmp_path)
@@ -299,7 +290,7 @@ def test_ingest_read_directory_dangling_link_is_an_item(tmp_path):
     assert items[1].error is not None and items[1].error.code == "PL100"
 
 
-def test_ingest_read_empty_directory_raises(tmp_path):
+def test_ingest_read_empty_directory_raises(tmp_path, read_all):
     with pytest.raises(errors.UnsupportedInput):
         read_all(tmp_path)
 
@@ -323,7 +314,7 @@ def test_ingest_from_text_arbitrary_unicode_never_crashes(text):
 
 
 
-def test_ingest_read_directory_permission_error_is_an_item(tmp_path, monkeypatch):
+def test_ingest_read_directory_permission_error_is_an_item(tmp_path, monkeypatch, read_all):
     (tmp_path / "a.txt").write_text("Readable text here.\n", encoding="utf-8")
     locked = tmp_path / "b.txt"
     locked.write_text("Locked text.\n", encoding="utf-8")

@@ -13,18 +13,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "ingest"
 SETTINGS = Settings()
 
 
-def read_all(source, settings: Settings = SETTINGS) -> list[ingest.Loaded]:
-    return list(ingest.read(str(source), settings=settings))
 
 
-def only_article(source, settings: Settings = SETTINGS):
-    items = read_all(source, settings)
-    assert len(items) == 1
-    assert items[0].error is None, items[0].error
-    return items[0].article
-
-
-def test_records_read_jsonl_malformed_line_is_an_item_error():
+def test_records_read_jsonl_malformed_line_is_an_item_error(read_all):
     items = read_all(DATA / "batch.jsonl")
     assert [i.origin.rsplit("#", 1)[1] for i in items] == ["line 1", "line 2", "line 3"]
     first, broken, third = items
@@ -39,7 +30,7 @@ def test_records_read_jsonl_malformed_line_is_an_item_error():
     assert third.article.source == "Riverside Weekly"
 
 
-def test_records_read_json_array():
+def test_records_read_json_array(read_all):
     items = read_all(DATA / "pair.json")
     assert [i.error for i in items] == [None, None]
     assert [i.article.title for i in items] == ["Bakery Wins Regional Prize", "Road Closed for Resurfacing"]
@@ -47,7 +38,7 @@ def test_records_read_json_array():
     assert items[1].article.source == "Alder Gazette"
 
 
-def test_records_read_json_single_object(tmp_path):
+def test_records_read_json_single_object(tmp_path, only_article):
     path = tmp_path / "one.json"
     path.write_text('{"text": "A single record in one object.", "title": "One"}', encoding="utf-8")
     article = only_article(path)
@@ -65,7 +56,7 @@ def test_records_read_json_single_object(tmp_path):
         ('["not", "an", "object"]', "PL106"),
     ],
 )
-def test_records_read_bad_records_are_item_errors(tmp_path, record, code):
+def test_records_read_bad_records_are_item_errors(tmp_path, record, code, read_all):
     path = tmp_path / "recs.jsonl"
     path.write_text('{"text": "A good record comes first."}\n' + record + "\n", encoding="utf-8")
     items = read_all(path)
@@ -74,21 +65,21 @@ def test_records_read_bad_records_are_item_errors(tmp_path, record, code):
     assert errs and all(e is not None and e.code == code for e in errs)
 
 
-def test_records_read_invalid_json_document_raises_pl106(tmp_path):
+def test_records_read_invalid_json_document_raises_pl106(tmp_path, read_all):
     path = tmp_path / "broken.json"
     path.write_text('{\n  "text": "unterminated\n}\n', encoding="utf-8")
     with pytest.raises(errors.MalformedRecord, match="not valid JSON"):
         read_all(path)
 
 
-def test_records_read_empty_jsonl_raises(tmp_path):
+def test_records_read_empty_jsonl_raises(tmp_path, read_all):
     path = tmp_path / "none.jsonl"
     path.write_text("\n\n", encoding="utf-8")
     with pytest.raises(errors.EmptyInput):
         read_all(path)
 
 
-def test_records_read_record_text_over_cap_is_item_error(tmp_path):
+def test_records_read_record_text_over_cap_is_item_error(tmp_path, read_all):
     path = tmp_path / "big.jsonl"
     path.write_text('{"text": "short one"}\n{"text": "' + "x" * 300 + '"}\n', encoding="utf-8")
     items = read_all(path, Settings(max_bytes=100))

@@ -241,28 +241,44 @@ def _write_collection(items: Iterator, overrides: dict, settings, output: Path |
 # --------------------------------------------------------------------------- eval
 
 
+def _polnear_dir(polnear: Path) -> Path:
+    from .. import errors
+
+    if not polnear.exists():
+        raise errors.InputNotFound(f"{polnear} does not exist")
+    if not polnear.is_dir():
+        raise UsageError(f"--polnear takes a folder, and {polnear} is not one")
+    return polnear
+
+
+def _print_report(report, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(report.to_text())
+
+
+_POLNEAR = typer.Option(..., "--polnear", metavar="DIR", help="A PolNeAR-format folder (e.g. its dev split).")
+_LIMIT = typer.Option(None, "--limit", min=1, metavar="N", help="Score only the first N documents.")
+_JSON = typer.Option(False, "--json", help="Print the scores as JSON.")
+
+
 @eval_app.command("quotes")
-def eval_quotes(
-    polnear: Path = typer.Option(..., "--polnear", metavar="DIR", help="A PolNeAR-format folder (e.g. its dev split)."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="Score only the first N documents."),
-    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
-) -> None:
+def eval_quotes(polnear: Path = _POLNEAR, limit: Optional[int] = _LIMIT, as_json: bool = _JSON) -> None:
     """Quote and speaker scores on PolNeAR-format data."""
     with _reported():
-        from .. import errors
+        from ..evaluate.quotes import evaluate_polnear
 
-        if not polnear.exists():
-            raise errors.InputNotFound(f"{polnear} does not exist")
-        if not polnear.is_dir():
-            raise UsageError(f"--polnear takes a folder, and {polnear} is not one")
-        import importlib
+        _print_report(evaluate_polnear(_polnear_dir(polnear), limit=limit), as_json)
 
-        evaluate_polnear = importlib.import_module("presslens.evaluate.quotes").evaluate_polnear
-        report = evaluate_polnear(polnear, limit=limit)
-        if as_json:
-            typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-        else:
-            typer.echo(report.to_text())
+
+@eval_app.command("entities")
+def eval_entities(polnear: Path = _POLNEAR, limit: Optional[int] = _LIMIT, as_json: bool = _JSON) -> None:
+    """Entity mention and pronoun-resolution scores against PolNeAR's source spans."""
+    with _reported():
+        from ..evaluate.entities import evaluate_entities_polnear
+
+        _print_report(evaluate_entities_polnear(_polnear_dir(polnear), limit=limit), as_json)
 
 
 # --------------------------------------------------------------------------- entry point
