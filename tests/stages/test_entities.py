@@ -210,11 +210,12 @@ def test_entities_odd_input_never_raises(text: str):
 
 def test_entities_lexicons_have_headers():
     for name in ("entity_titles", "entity_particles", "entity_pronouns", "entity_role_nouns", "entity_org_keywords",
-                 "entity_speech_verbs", "entity_given_names"):
+                 "entity_given_names"):
         assert lexicon(name), name
     from importlib import resources
 
-    for name in ("entity_titles", "entity_particles", "entity_pronouns", "entity_role_nouns"):
+    for name in ("entity_titles", "entity_particles", "entity_pronouns", "entity_role_nouns", "entity_org_head_nouns",
+                 "entity_people_nouns"):
         head = resources.files("presslens.resources").joinpath("lexicons", f"{name}.txt").read_text("utf-8")
         assert head.startswith("#") and "Written for presslens" in head
 
@@ -241,3 +242,126 @@ def test_entities_polnear_spans_and_speed(shared_data):
             for s, e in ent.mentions:
                 assert text[s:e] and not text[s:e].isspace()
     assert run_s < 0.2 * parse_s + 0.05
+
+
+# ---------------------------------------------------------------- type repair and merging safety
+
+
+def test_entities_coordinated_list_takes_the_place_type():
+    # the tagger calls most of these ORG or PERSON; "as well as" ties them to "in Benghazi"
+    text = "Clashes erupted in Benghazi, as well as Derna, Sirte, Misrata and Zawiya."
+    ents = run_on(text)
+    for name in ("Benghazi", "Derna", "Sirte", "Misrata", "Zawiya"):
+        assert find(ents, name).type == "PLACE", name
+
+
+def test_entities_coordinated_list_repairs_mislabelled_members():
+    text = "Floods struck Tromso, Bodo, Alta and Narvik in Norway."
+    ents = run_on(text)
+    assert find(ents, "Bodo").type == "PLACE"
+    assert find(ents, "Alta").type == "PLACE"
+
+
+def test_entities_list_repair_never_turns_a_person_into_an_org():
+    text = "The Karth Liberation Front and Manuel Ortega signed the deal."
+    ents = run_on(text)
+    assert find(ents, "Karth Liberation Front").type == "ORG"
+    assert find(ents, "Manuel Ortega").type == "PERSON"
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Residents fled the Zarqawi terrorist group last year.", "Zarqawi"),
+        ("Farmers joined the Kisan movement in Punjab.", "Kisan"),
+    ],
+)
+def test_entities_name_modifying_an_org_noun_is_an_org(text: str, name: str):
+    assert find(run_on(text), name).type == "ORG"
+
+
+def test_entities_headline_junk_is_dropped_but_body_names_kept():
+    text = "Voters Flock to Polls as Anti-Graft Crusaders Rally\n\nTurnout was high in Lisbon on Sunday."
+    ents = run_on(text)
+    assert not [e for e in ents if "Crusaders" in e.name]
+    assert find(ents, "Lisbon").type == "PLACE"
+
+
+def test_entities_headline_name_glued_to_a_verb_is_cut_to_the_body_name():
+    text = "Clinton Breaks With Obama On Lawsuit Bill.\n\nHillary Clinton said on Friday that she disagreed with President Barack Obama."
+    ents = run_on(text)
+    clinton = find(ents, "Hillary Clinton")
+    assert "Clinton" in clinton.aliases
+    assert owner(ents, text, "Clinton") is clinton
+    assert not [e for e in ents if "Breaks" in e.name]
+
+
+def test_entities_nationality_adjective_on_a_thing_is_not_a_group():
+    text = "Delegates praised Islamic Iran, and Shia clerics welcomed them. Iraqis cheered."
+    ents = run_on(text)
+    names = [e.name for e in ents]
+    assert "Islamic" not in names
+    assert find(ents, "Shia").type == "GROUP"  # modifies people
+    assert find(ents, "Iraqis").type == "GROUP"
+    assert find(ents, "Iran").type == "PLACE"
+
+
+CLINTONS = "Bill Clinton spoke in Ohio on Monday. Hillary Clinton campaigned in Iowa. "
+
+
+def test_entities_titled_surname_follows_the_pronoun_gender():
+    text = CLINTONS + "Later, President Clinton said he would return."
+    ents = run_on(text)
+    assert owner(ents, text, "President Clinton") is find(ents, "Bill Clinton")
+
+
+def test_entities_titled_surname_follows_the_title_gender():
+    text = CLINTONS + "Later, Mrs. Clinton said the race was close."
+    ents = run_on(text)
+    assert owner(ents, text, "Mrs. Clinton") is find(ents, "Hillary Clinton")
+
+
+def test_entities_bare_surname_follows_the_pronoun_gender():
+    text = CLINTONS + "Clinton said she was confident."
+    ents = run_on(text)
+    assert owner(ents, text, "Clinton", nth=2) is find(ents, "Hillary Clinton")
+
+
+def test_entities_ambiguous_titled_surname_stays_apart():
+    text = CLINTONS + "Later, Senator Clinton praised the volunteers."
+    ents = run_on(text)
+    ent = owner(ents, text, "Senator Clinton")
+    assert ent is not None
+    assert ent is not find(ents, "Bill Clinton") and ent is not find(ents, "Hillary Clinton")
+
+
+def test_entities_titled_surname_with_a_clashing_title_does_not_merge():
+    text = "Tom Reyes opened the fair. Later, Mrs. Reyes cut the ribbon."
+    ents = run_on(text)
+    assert owner(ents, text, "Mrs. Reyes") is not find(ents, "Tom Reyes")
+
+
+def test_entities_titles_with_abbreviation_dots_places_and_nbsp():
+    text = (
+        "Secretary of State John F. Kerry said so. Sens. Jon Tester and David Vitter agreed. "
+        "Retired Lt. Gen. Michael Flynn laughed. Republican nominee Gov.\u00a0Mike Pence said no."
+    )
+    ents = run_on(text)
+    assert "Secretary of State John F. Kerry" in find(ents, "John F. Kerry").aliases
+    assert "Sens. Jon Tester" in find(ents, "Jon Tester").aliases
+    assert "Retired Lt. Gen. Michael Flynn" in find(ents, "Michael Flynn").aliases
+    assert "Gov.\u00a0Mike Pence" in find(ents, "Mike Pence").aliases
+    assert "State" not in [e.name for e in ents]
+
+
+def test_entities_person_tagged_as_work_of_art_is_rescued_by_given_name():
+    text = "Fox News' Megyn Kelly asked the question."
+    ents = run_on(text)
+    assert find(ents, "Megyn Kelly").type == "PERSON"
+    assert find(ents, "Fox News").type == "ORG"
+
+
+def test_entities_unrelated_pronoun_does_not_split_a_single_candidate():
+    text = "Marcus Webb praised Anna Ruiz. Later, Webb told reporters that nobody would question her skill."
+    ents = run_on(text)
+    assert owner(ents, text, "Webb", nth=1) is find(ents, "Marcus Webb")

@@ -317,3 +317,96 @@ def test_quotes_title_case_work_names_are_not_quotes() -> None:
     qs = run_on(text)
     assert not any("Northern Coast" in q.text and q.kind == "direct" for q in qs)
     assert one(qs, "nine years").kind == "direct"
+
+
+def test_quotes_speaker_covers_whole_entity_mention() -> None:
+    # the parser splits "Karim al-Nasiri" into three subjects; the speaker must be the whole name
+    text = "“We will hold the line,” Karim al-Nasiri said.\n\n“Nobody is leaving,” al-Nasiri told reporters."
+    first = text.index("Karim")
+    second = text.index("al-Nasiri", first + 10)
+    ents = [Entity(id="E1", name="Karim al-Nasiri", type="PERSON", mentions=[(first, first + 15), (second, second + 9)])]
+    qs = run_on(text, ents)
+    a, b = one(qs, "hold the line"), one(qs, "Nobody is leaving")
+    assert a.speaker.text == "Karim al-Nasiri" and a.speaker.span == (first, first + 15)
+    assert b.speaker.text == "al-Nasiri"
+    assert a.speaker.entity == b.speaker.entity == "E1"
+    assert_spans_true(text, qs)
+
+
+def test_quotes_group_pronoun_takes_previous_group_speaker() -> None:
+    text = (
+        "Farmers' cooperatives have maintained that the water quota is unfair, "
+        "and they insist that the canal must stay open all summer."
+    )
+    qs = run_on(text)
+    q = one(qs, "canal must stay open")
+    assert q.speaker.text == "they"
+    assert q.speaker.kind == "group"
+    assert q.speaker.name is not None and "cooperatives" in q.speaker.name
+    assert_spans_true(text, qs)
+
+
+def test_quotes_group_pronoun_without_group_antecedent_stays_unnamed() -> None:
+    text = "The mayor opened the fair on Monday.\n\nLater that week the council met again. They said the budget was final."
+    q = one(run_on(text), "budget was final")
+    assert q.speaker.kind == "group"
+    assert q.speaker.name is None
+
+
+def test_quotes_parenthetical_cue_inside_content() -> None:
+    text = "In the long run, the engineers say, the new dam will pay for itself."
+    q = one(run_on(text), "pay for itself")
+    assert q.kind == "indirect"
+    assert q.cue is not None and q.cue.text == "say"
+    assert q.speaker.text == "the engineers"
+    assert "In the long run" in q.text
+
+
+def test_quotes_object_of_evaluative_verb_is_content() -> None:
+    text = "The senator criticized the housing agency for ignoring the flood warnings."
+    q = one(run_on(text), "housing agency")
+    assert q.kind == "indirect"
+    assert q.text == "the housing agency for ignoring the flood warnings"
+    assert q.speaker.text == "The senator"
+
+
+def test_quotes_double_apostrophe_quote_after_cued_quote_continues_speaker() -> None:
+    text = (
+        "''The plant will stay open as long as I am here,'' Marta Ruiz said in an interview at a maker of car seats. "
+        "''Nobody here is ready to give up on it.''\n\n"
+        "''We asked for a meeting, '' said Ivo Berg, who runs the works council. ''They never answered.''"
+    )
+    qs = run_on(text)
+    a, b = one(qs, "stay open"), one(qs, "Nobody here")
+    assert a.speaker.text == "Marta Ruiz"
+    assert b.speaker.text == "Marta Ruiz"
+    assert b.text == "''Nobody here is ready to give up on it.''"
+    c, d = one(qs, "asked for a meeting"), one(qs, "never answered")
+    assert c.text == "''We asked for a meeting, ''"  # a closing mark after a space
+    assert c.speaker.text == d.speaker.text == "Ivo Berg"
+    assert_spans_true(text, qs)
+
+
+def test_quotes_as_clause_and_embedded_question() -> None:
+    text = (
+        "As the auditors noted, the harbour fund has lost money for three years.\n\n"
+        "The chair asked members if they would back a new levy."
+    )
+    qs = run_on(text)
+    a = one(qs, "harbour fund")
+    assert a.kind == "indirect" and a.speaker.text == "the auditors" and a.cue.text == "noted"
+    assert a.text.endswith("for three years")
+    b = one(qs, "back a new levy")
+    assert b.text == "if they would back a new levy" and b.speaker.text == "The chair"
+
+
+def test_quotes_dateline_is_not_part_of_the_content(analyze_text):
+    text = (
+        "Harbour strike ends\n\n"
+        "PORT ELDER (Coast Wire) – Dock workers returned to their posts on Monday after the union accepted "
+        "a new pay offer, according to two officials at the port.\n"
+    )
+    analysis = analyze_text(text)
+    quote = next(q for q in analysis.quotes if q.cue and q.cue.text == "according to")
+    assert quote.text.startswith("Dock workers returned")
+    assert text[quote.span[0] : quote.span[1]] == quote.text

@@ -7,6 +7,14 @@ surname, acronym), reads descriptions from appositions and pre-modifiers, and
 finally links third-person pronouns and definite descriptions ("the commander")
 to the entity they most plausibly refer to. Everything is reported through
 ``Entity.mentions``; the quotes stage looks speakers up there.
+
+Type repair beyond the NER label: members of one coordinated list share the list's
+prevailing type when their own evidence is the label alone (``_repair_lists``); a name
+that only ever modifies an organisation noun ("the X militia") is an ORG; a one-word
+nationality adjective qualifying a thing ("Islamic Iran") is no GROUP; names found only in
+a title-case headline line are dropped unless the body vouches for them. A surname (with
+or without title) joins a full name only when title gender, a following he/she and the
+title's role leave one candidate; a titled surname that stays ambiguous is its own entity.
 """
 
 from __future__ import annotations
@@ -45,6 +53,8 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 PRONOUN_PARAGRAPHS = 3
 DESCRIPTION_PARAGRAPHS = 6
 MAX_DESCRIPTION_TOKENS = 16
+SPEAKER_RECENT = 1.0
+SPEAKER_EARLIER = 0.5
 
 
 # ---------------------------------------------------------------- lexicons
@@ -104,8 +114,23 @@ def _place_keywords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _org_head_nouns() -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon("entity_org_head_nouns"))
+
+
+@lru_cache(maxsize=1)
+def _people_nouns() -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon("entity_people_nouns")) | frozenset(
+        r for r in _roles() if " " not in r
+    )
+
+
+@lru_cache(maxsize=1)
 def _speech_verbs() -> frozenset[str]:
-    return frozenset(w.lower() for w in lexicon("entity_speech_verbs"))
+    # The project's one reporting-verb list (shared data, not a stage import): its speech class.
+    return frozenset(
+        fields[0].lower() for fields in (line.split("\t") for line in lexicon("reporting_verbs")) if fields[-1].strip() == "speech"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -156,6 +181,9 @@ class Mention:
     head: int = -1
     by_surname: bool = False  # joined as a surname: its NER label says little
     dateline: bool = False
+    strong: bool = False  # typed by more than the NER label (head word, title, given name...)
+    org_modifier: bool = False  # modifies an organisation noun: "the X militia"
+    pronoun_gender: str = ""  # gender of the next pronoun in its sentence, a hint only
 
     def vote(self, kind: str, weight: float) -> None:
         self.votes[kind] = self.votes.get(kind, 0.0) + weight
@@ -203,14 +231,28 @@ def _glued(a: Token, b: Token) -> bool:
     return a.idx + len(a.text) == b.idx
 
 
+def _title_key(doc: Doc, s: int, e: int) -> tuple[str, ...]:
+    """Normalised title words of tokens s..e; a split-off abbreviation dot ("Sens", ".") and
+    a non-breaking space between words are not words."""
+    return tuple(_norm(t.text) for t in doc[s:e] if t.text != "." and not t.is_space)
+
+
+@lru_cache(maxsize=1)
+def _title_firsts() -> frozenset[str]:
+    return frozenset(k[0] for k in _titles())
+
+
 def _match_title_at(doc: Doc, i: int, limit: int) -> int:
     """Length (in tokens) of the longest title starting at token i and ending before ``limit``."""
-    if i >= limit or not _is_cap(doc[i]):
+    if i >= limit or not _is_cap(doc[i]) or _norm(doc[i].text) not in _title_firsts():
         return 0
     titles = _titles()
     best = 0
-    for n in range(1, min(_title_max_len(), limit - i) + 1):
-        key = tuple(_norm(t.text) for t in doc[i : i + n])
+    for n in range(1, min(2 * _title_max_len(), limit - i) + 1):
+        last = doc[i + n - 1]
+        if last.is_space or (n > 1 and last.text == "." and not _glued(doc[i + n - 2], last)):
+            continue
+        key = _title_key(doc, i, i + n)
         if key in titles:
             best = n
     return best
@@ -220,19 +262,19 @@ def _match_title_before(doc: Doc, end: int, floor: int) -> int:
     """Length of the longest title that ends just before token ``end`` (not before ``floor``)."""
     titles = _titles()
     best = 0
-    for n in range(1, _title_max_len() + 1):
+    for n in range(1, 2 * _title_max_len() + 1):
         s = end - n
         if s < floor:
             break
         if not _is_cap(doc[s]):
             continue
-        if tuple(_norm(t.text) for t in doc[s:end]) in titles:
+        if _title_key(doc, s, end) in titles:
             best = n
     return best
 
 
 def _title_info(doc: Doc, s: int, e: int) -> tuple[str, str]:
-    return _titles().get(tuple(_norm(t.text) for t in doc[s:e]), ("", ""))
+    return _titles().get(_title_key(doc, s, e), ("", ""))
 
 
 def _name_token(tok: Token) -> bool:
@@ -432,6 +474,9 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
     """Titles, type votes, surface forms; drops junk."""
     orgs = _org_keywords()
     kept: list[Mention] = []
+    suspects: set[int] = set()  # ids of one-word mentions the tagger read as a verb or function word
+    absorbed: set[int] = set()  # ids of names that turned out to sit inside a title
+    sent_end: list[int] | None = None
     for m in mentions:
         weak = m.label in WEAK_LABELS
         # titles inside the span (PERSON spans, or abbreviations with a dot)
@@ -446,8 +491,16 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
         # titles written before it
         while True:
             tl = _match_title_before(doc, m.tstart, 0)
-            if not tl or any(taken[k] >= 0 for k in range(m.tstart - tl, m.tstart)):
+            if not tl:
                 break
+            inner = {taken[k] for k in range(m.tstart - tl, m.tstart) if taken[k] >= 0}
+            if inner:
+                # "Secretary of State X": a name inside a title of several words is part of it
+                if len(_title_key(doc, m.tstart - tl, m.tstart)) < 3 or any(
+                    mentions[j].start < m.tstart - tl or mentions[j].end > m.tstart for j in inner
+                ):
+                    break
+                absorbed |= {id(mentions[j]) for j in inner}
             role, gender = _title_info(doc, m.tstart - tl, m.tstart)
             m.title_roles.append(role)
             m.gender = m.gender or gender
@@ -463,9 +516,13 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
         if first.pos_ == "PRON" or _CONTRACTION.search(surface):
             continue  # "I'd"
         if m.end - m.start == 1 and m.label not in ("NORP", "GPE") and first.pos_ in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "INTJ", "PART"):
-            continue  # a capitalised function word or verb at a sentence start
+            if first.pos_ != "VERB" or not first.is_sent_start:
+                continue  # a capitalised function word or verb at a sentence start
+            suspects.add(id(m))  # "Trump said ..." tagged VERB: kept if the name recurs below
         if len(surface) < 2:
             continue
+        if m.label == "NORP" and m.end - m.start == 1 and _modifies_non_people(first):
+            continue  # "Islamic Iran", "the Iranian economy": an adjective, not a group
         m.name = surface
         m.span = (doc[m.tstart].idx, last.idx + len(last.text))
         m.words = [_norm(w) for w in surface.split()]
@@ -477,36 +534,98 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
             # NORP spans of several capitalised words are mostly mislabelled names
             weight = 0.5 if m.label == "NORP" and len(m.words) > 1 else 1.0
             m.vote(NER_TYPES.get(m.label, "PERSON" if m.label == "TITLE" else "ORG"), weight)
+        head = doc[m.head]
         if m.dateline:
             m.vote("PLACE", 4.0)
+            m.strong = True
         elif _is_cap(last) and last.lower_ in orgs:
             m.vote("ORG", 3.0)
+            m.strong = True
         elif _is_cap(last) and _norm(last.text) in _place_keywords() and m.end - m.start > 1 and m.label != "TITLE":
             m.vote("PLACE", 3.0)
-        elif weak:
-            continue  # a WORK_OF_ART/PRODUCT without an org head is dropped
+            m.strong = True
+        elif len(m.words) >= 3 and m.words[0] in orgs and m.words[1] in ("of", "for") and _is_cap(first):
+            m.vote("ORG", 3.0)  # "School of Advanced Studies", "Center for Tax Policy"
+            m.strong = True
+        elif m.label not in ("NORP", "GPE", "LOC", "FAC") and _modifies_org_noun(head, m.end):
+            # "the Daesh terrorist group": the name qualifies an organisation noun
+            m.vote("ORG", 2.0)
+            m.strong = m.org_modifier = True
+        # a WORK_OF_ART/PRODUCT without an org head stays voteless: kept only if a
+        # coordinated list gives it a type ("Homs, Hama, Aleppo and ..."), see _repair_lists
         if m.honorific or m.title_roles:
             m.vote("PERSON", 3.0)
+            m.strong = True
         if m.tstart > 0:
             prev = doc[m.tstart - 1]
             if prev.pos_ == "NOUN" and prev.lower_ in _role_lasts() and prev.text.islower():
                 m.vote("PERSON", 2.0)
+                m.strong = True
         # "the secretary general of X": X leads nothing, it is led
-        head = doc[m.head]
         if m.label in ("PERSON", "NORP") and head.dep_ == "pobj" and head.head.lower_ in ("of", "for"):
             gov = head.head.head
             if gov.pos_ in ("NOUN", "PROPN") and gov.lower_ in _role_lasts() and not (gov.i < m.start and taken[gov.i] >= 0):
                 m.vote("ORG", 2.5)
-        if m.end - m.start >= 2 and m.label in ("PERSON", "NORP", "ORG", "TITLE"):
+                m.strong = True
+        if m.end - m.start >= 2 and m.label in ("PERSON", "NORP", "ORG", "TITLE", *WEAK_LABELS):
             given = _given_gender(m.words[0])
             if given:
                 m.vote("PERSON", 1.2 if m.words[0] in _given_names() else 0.5)
-                if m.label in ("PERSON", "TITLE") or m.votes.get("PERSON", 0) >= 1.5:
+                m.strong = m.strong or m.words[0] in _given_names()
+                if m.label in ("PERSON", "TITLE") or m.votes.get("PERSON", 0) >= 1.2:
                     m.gender = m.gender or given
         if m.label == "PERSON" and m.end - m.start == 1 and first.tag_ in ("NNPS", "NNS"):
             m.vote("GROUP", 1.5)  # "Latinos"
+        if m.kind == "PERSON" or m.label in ("PERSON", "TITLE"):
+            if sent_end is None:
+                sent_end = [0] * len(doc)
+                for sent in doc.sents:
+                    for k in range(sent.start, sent.end):
+                        sent_end[k] = sent.end
+            m.pronoun_gender = _pronoun_hint(doc, m, sent_end[m.end - 1])
         kept.append(m)
+    if absorbed:
+        kept = [m for m in kept if id(m) not in absorbed]
+    if suspects:
+        words = {w for m in kept if id(m) not in suspects for w in m.words}
+        kept = [m for m in kept if id(m) not in suspects or m.words[0] in words]
     return kept
+
+
+def _modifies_org_noun(head: Token, end: int) -> bool:
+    gov = head.head
+    return (
+        head.dep_ in ("compound", "amod", "nmod")
+        and gov.i >= end
+        and gov.pos_ == "NOUN"
+        and gov.text.islower()
+        and gov.lemma_.lower() in _org_head_nouns()
+    )
+
+
+def _modifies_non_people(tok: Token) -> bool:
+    """A one-word nationality/religion adjective qualifying a thing, not people."""
+    gov = tok.head
+    if tok.dep_ not in ("amod", "compound", "nmod") or gov.i == tok.i or gov.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if gov.pos_ == "NOUN" and (gov.lemma_.lower() in _people_nouns() or gov.lower_ in _people_nouns()):
+        return False
+    return tok.tag_ not in ("NNPS", "NNS")  # "Iraqis" as a compound still names people
+
+
+def _pronoun_hint(doc: Doc, m: Mention, sent_end: int, window: int = 30) -> str:
+    """Gender of the first subject he/she after a person mention in its sentence, unless
+    another person is named first ("President Hale said she ..." -> f)."""
+    pronouns = _pronouns()
+    end = min(sent_end, m.end + window)
+    for k in range(m.end, end):
+        tok = doc[k]
+        if tok.ent_type_ == "PERSON":
+            return ""
+        g = pronouns.get(tok.lower_)
+        if g and g[0] and tok.pos_ == "PRON" and tok.dep_ in SUBJECT_DEPS:
+            return g[0]
+    return ""
 
 
 # ---------------------------------------------------------------- merging
@@ -595,6 +714,37 @@ def _cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
                 best, best_key = c, key
         return best
 
+    def gender_of(c: int) -> str:
+        for x in clusters[c].mentions:
+            if x.gender and not x.by_surname:
+                return x.gender
+        return ""
+
+    def surname_owner(cands: list[int], m: Mention) -> int:
+        """The entity a surname (with or without title) belongs to, or -1 when a title or
+        pronoun rules every candidate out or leaves several ("President Clinton" with
+        both Bill and Hillary Clinton named and nothing to tell them apart)."""
+        if m.gender:  # from a title ("Mrs."): it may rule candidates out
+            fits = [c for c in cands if gender_of(c) in ("", m.gender)]
+            exact = [c for c in fits if gender_of(c) == m.gender]
+            if len(exact) == 1:
+                return exact[0]
+            cands = fits
+        elif m.pronoun_gender and len(cands) > 1:  # a following "he"/"she" only breaks ties
+            exact = [c for c in cands if gender_of(c) == m.pronoun_gender]
+            if len(exact) == 1:
+                return exact[0]
+        roles = {r for r in m.title_roles if r}
+        if roles and len(cands) > 1:
+            same = [c for c in cands if any(roles & set(x.title_roles) for x in clusters[c].mentions)]
+            if len(same) == 1:
+                return same[0]
+        if not cands:
+            return -1
+        if len(cands) > 1 and m.honorific:
+            return -1
+        return most_recent(cands, m)
+
     # pass 1: names of several words, longest first so shorter forms find them
     multi = [m for m in mentions if len(m.words) >= 2]
     multi.sort(key=lambda m: (-len(m.words), m.start))
@@ -610,8 +760,10 @@ def _cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
                 join(m, c)
                 continue
             if cands:
-                join(m, most_recent(cands, m))
-                continue
+                owner = surname_owner(cands, m)
+                if owner >= 0:
+                    join(m, owner)
+                    continue
         new(m)
     # explicit acronyms: "Popular Mobilization Units (PMU)"
     n = len(doc)
@@ -632,9 +784,10 @@ def _cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
             continue
         personish = m.kind == "PERSON" or m.label in ("PERSON", "ORG", "NORP") or m.honorific
         cands = suffix.get(key) or suffix.get(_core(key)) if personish else None
-        if cands:
+        owner = surname_owner(cands, m) if cands else -1
+        if owner >= 0:
             m.by_surname = True
-            join(m, most_recent(cands, m))
+            join(m, owner)
             continue
         if key in full:
             join(m, full[key])
@@ -658,12 +811,17 @@ def _cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
 
 def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention], taken: list[int]) -> None:
     """Names NER missed on a later use: a bare acronym ('PMU') or surname ('Okafor') of a known entity."""
-    by_acronym = {c.acronym: i for i, c in enumerate(clusters) if c.acronym}
+    by_acronym = {c.acronym: i for i, c in enumerate(clusters) if c.acronym and c.mentions}
     by_surname: dict[str, list[int]] = {}
     for i, c in enumerate(clusters):
-        if c.kind == "PERSON" and len(c.words) >= 2:
+        if c.kind == "PERSON" and len(c.words) >= 2 and c.mentions:
             for key in {c.words[-1], _core(c.words[-1])}:
                 by_surname.setdefault(key, []).append(i)
+    for i, c in enumerate(clusters):
+        # a one-word name the tagger found once and missed elsewhere ("Obama" in a headline)
+        if c.kind in ("PERSON", "ORG", "PLACE") and len(c.words) == 1 and len(c.words[0]) >= 3 and c.mentions:
+            if not _acronym_key(c.mentions[0].name) and c.words[0] not in by_surname:
+                by_surname[c.words[0]] = [i]
     if not by_acronym and not by_surname:
         return
     n = len(doc)
@@ -673,9 +831,10 @@ def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention],
             continue
         entity, start = -1, i
         key = _acronym_key(tok.text)
+        cands = by_surname.get(_norm(tok.text), [])
         if key and key in by_acronym:
             entity, label = by_acronym[key], "ACRONYM"
-        elif tok.pos_ == "PROPN" or not tok.is_sent_start:
+        elif cands and (tok.pos_ == "PROPN" or not tok.is_sent_start):
             if i + 1 < n and _is_cap(doc[i + 1]) and doc[i + 1].pos_ == "PROPN":
                 continue  # part of another name
             # "al-Nasiri" written as al, -, Nasiri
@@ -685,11 +844,8 @@ def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention],
                 continue
             if any(taken[k] >= 0 for k in range(start, i)):
                 continue
-            cands = by_surname.get(_norm(tok.text), [])
-            if not cands:
-                continue
             entity = max(cands, key=lambda c: (len(clusters[c].mentions), c))
-            label = "PERSON"
+            label = {"ORG": "ORG", "PLACE": "GPE"}.get(clusters[entity].kind, "PERSON")
         else:
             continue
         first = doc[start]
@@ -704,6 +860,172 @@ def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention],
         mentions.append(m)
         for k in range(start, i + 1):
             taken[k] = len(mentions) - 1
+
+
+# ---------------------------------------------------------------- type repair
+
+LOCATIVE_PREPS = frozenset({"in", "across", "throughout", "near", "into", "around", "outside", "inside", "within"})
+TITLE_LINE_SMALL = frozenset(
+    {"a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "by", "with", "from", "as", "vs", "via", "into", "over", "after", "amid"}
+)
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _cluster_kind(c: Cluster) -> str:
+    votes = c.votes()
+    named = [m for m in c.mentions if not m.by_surname]
+    if named and all(m.org_modifier for m in named):
+        return "ORG"  # only ever seen as "the X group"
+    return max(votes.items(), key=lambda kv: kv[1])[0] if votes else ""
+
+
+def _list_root(doc: Doc, tok: Token) -> Token:
+    """First conjunct of the coordination ``tok`` belongs to, across "as well as" and
+    appositions: in "in A and its suburbs, as well as B, C and D" every name leads to A."""
+    for _ in range(64):
+        if tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        # the parser attaches "as well as B" in several ways; the words themselves are the cue
+        i = tok.i
+        if i >= 3 and doc[i - 1].lower_ == "as" and doc[i - 2].lower_ == "well" and doc[i - 3].lower_ == "as":
+            k = i - 4
+            while k >= 0 and doc[k].is_punct:
+                k -= 1
+            if k >= 0 and doc[k].sent.start == tok.sent.start:
+                tok = doc[k]
+                continue
+        break
+    return tok
+
+
+def _repair_lists(doc: Doc, clusters: list[Cluster], mentions: list[Mention]) -> None:
+    """Members of one coordinated list ("Paris, Lyon and Marseille") share a type: a member
+    typed by its NER label alone takes the list's prevailing type. A place list also counts
+    its locative preposition ("in A, B and C"). A PERSON is never turned into an ORG: people
+    and organisations are coordinated all the time ("Hale and the union")."""
+    groups: dict[int, list[Mention]] = {}
+    for m in mentions:
+        if m.entity < 0 or m.dateline:
+            continue
+        groups.setdefault(_list_root(doc, doc[m.head]).i, []).append(m)
+    for root_i, members in groups.items():
+        if len({m.entity for m in members}) < 2:
+            continue
+        score: dict[str, float] = {}
+        weak: list[Mention] = []
+        for m in members:
+            c = clusters[m.entity]
+            kind = c.kind
+            strength = c.votes().get(kind, 0.0) if kind else 0.0
+            if kind and (strength >= 2.0 or any(x.strong for x in c.mentions if not x.by_surname)):
+                w = 3.0
+            elif kind == "PLACE":
+                w = 2.0  # the parser seldom calls a person or a body a place
+            elif kind:
+                # a one-word ORG/PERSON known from its label alone is the parser's usual guess
+                w = 0.75 if m.end - m.start == 1 else 1.0
+                weak.append(m)
+            else:
+                w = 0.0
+                weak.append(m)
+            if kind:
+                score[kind] = score.get(kind, 0.0) + w
+        root = doc[root_i]
+        if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+            score["PLACE"] = score.get("PLACE", 0.0) + 1.0
+        if not score or not weak:
+            continue
+        best = max(score.items(), key=lambda kv: kv[1])
+        # two names prove little ("Hale and Norway"): a pair needs a strong anchor or a preposition
+        if best[1] < (2.0 if len({m.entity for m in members}) >= 3 else 3.0):
+            continue
+        for m in weak:
+            c = clusters[m.entity]
+            if c.kind == best[0] or score.get(c.kind, 0.0) >= best[1]:
+                continue
+            if c.kind == "PERSON" and best[0] == "ORG":
+                continue
+            c.kind = best[0]
+
+
+def _title_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of headline-like lines: short, every content word capitalised
+    ("Million Rally in Capital for Fallen Heroes"). None when no other line has text: a lone
+    line is the body itself."""
+    out = []
+    body = False
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped[-1] in ",;":
+            body = True
+            continue
+        words = _WORD.findall(stripped)
+        content = [w for w in words if w.lower() not in TITLE_LINE_SMALL]
+        if 3 <= len(words) <= 20 and len(content) >= 2 and all(w[0].isupper() for w in content):
+            out.append((start, start + len(line)))
+        else:
+            body = True
+    return out if body else []
+
+
+def _headline_only(text: str, c: Cluster, lines: list[tuple[int, int]]) -> bool:
+    """All of an entity's mentions sit in headline lines and nothing vouches for it: no
+    title or known first name, not labelled a place, and its name is not in the body."""
+    starts = [s for s, _ in lines]
+    for m in c.mentions:
+        i = bisect.bisect_right(starts, m.span[0]) - 1
+        if i < 0 or m.span[1] > lines[i][1]:
+            return False
+        if m.strong or m.label in ("GPE", "LOC"):
+            return False
+    for m in c.mentions:
+        k = text.find(m.name) if m.name else -1
+        while k >= 0:
+            i = bisect.bisect_right(starts, k) - 1
+            if i < 0 or k >= lines[i][1]:
+                return False
+            k = text.find(m.name, k + 1)
+    return True
+
+
+def _shrink_headline_names(doc: Doc, clusters: list[Cluster], headline: list[bool]) -> None:
+    """Headline NER glues a name to the next capitalised word ("Hale Plan", "Hale Wins"): when a
+    headline-only mention starts with a name the body knows, it is cut to that name and joins
+    that entity. Other headline-only mentions are left to be dropped."""
+    known: dict[str, int] = {}
+    for i, c in enumerate(clusters):
+        if headline[i] or not c.kind:
+            continue
+        for m in c.mentions:
+            known.setdefault(" ".join(m.words), i)
+            if c.kind == "PERSON" and len(m.words) >= 2 and not m.by_surname:
+                known.setdefault(m.words[-1], i)
+                known.setdefault(_core(m.words[-1]), i)
+    for i, c in enumerate(clusters):
+        if not headline[i]:
+            continue
+        for m in list(c.mentions):
+            for k in range(m.end - 1, m.start, -1):
+                key = " ".join(_norm(t.text) for t in doc[m.start : k])
+                target = known.get(key)
+                if target is None:
+                    continue
+                last = doc[k - 1]
+                m.end = k
+                m.name = doc.text[doc[m.start].idx : last.idx + len(last.text)]
+                m.span = (doc[m.tstart].idx, last.idx + len(last.text))
+                m.words = key.split()
+                m.head = k - 1
+                m.by_surname = True
+                m.entity = target
+                clusters[target].mentions.append(m)
+                c.mentions.remove(m)
+                break
 
 
 # ---------------------------------------------------------------- descriptions
@@ -993,7 +1315,9 @@ def _resolve(
             if st.subj_sent >= si - 1:
                 score -= 0.8
             if speech and st.speaker_sent >= si - 2:
-                score -= 0.5
+                score -= SPEAKER_RECENT
+            elif speech and st.speaker_sent >= 0:
+                score -= SPEAKER_EARLIER  # "he said" in news mostly points at someone already quoted
             score -= 0.1 * min(st.count, 5)  # the article's main people stay salient
             if best < 0 or score < best_score:
                 best, best_score = c, score
@@ -1045,8 +1369,25 @@ def run(ctx) -> list[Entity]:
             taken[k] = i
     clusters = _cluster(doc, mentions)
     for c in clusters:
-        votes = c.votes()
-        c.kind = max(votes.items(), key=lambda kv: kv[1])[0] if votes else "OTHER"
+        c.kind = _cluster_kind(c)
+    _repair_lists(doc, clusters, mentions)
+    lines = _title_lines(text)
+    headline = [bool(lines) and bool(c.kind) and _headline_only(text, c, lines) for c in clusters]
+    if any(headline):
+        _shrink_headline_names(doc, clusters, headline)
+    for c, junk in zip(clusters, headline):
+        # a voteless name (WORK_OF_ART/PRODUCT label, no org head, no list) and headline junk go
+        if not c.kind or junk:
+            for m in c.mentions:
+                m.entity = -1
+            c.mentions = []
+        elif c.kind not in ("PERSON", "ORG", "PLACE", "GROUP"):
+            c.kind = "OTHER"
+    mentions = [m for m in mentions if m.entity >= 0]
+    taken = [-1] * len(doc)
+    for i, m in enumerate(mentions):
+        for k in range(m.tstart, m.end):
+            taken[k] = i
     _missed_mentions(doc, clusters, mentions, taken)
     mentions.sort(key=lambda m: m.start)
     taken = [-1] * len(doc)

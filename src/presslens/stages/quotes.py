@@ -5,13 +5,16 @@ How it works, in one pass over the text and one over the parse:
    with a quote mark; otherwise it is bounded at the paragraph end);
 2. reporting cues are read off the dependency parse: a verb from the reporting-verb
    lexicon with a clausal complement (indirect content), ", saying ...", "according to X",
-   and noun cues ("repeated the call to ...");
+   a parenthetical cue inside its content ("A, X said, is B", "As X noted, A"), the object of
+   verbs like "criticized" or "pointed to" (lexicon quote_object_verbs) and noun cues
+   ("repeated the call to ...");
 3. each quoted segment is attached to the nearest cue in its sentence (after it, then
    before it); a segment inside a cue's complement makes that quote ``mixed``;
    a quoted paragraph with no cue continues the previous speaker (floating quote);
    short quoted strings with no cue (titles, scare quotes) are dropped;
-4. speakers are mapped to entities through ``Entity.mentions``; unresolved pronouns fall
-   back on the current speaker, then the last person seen as a subject.
+4. speakers are mapped to entities through ``Entity.mentions`` (the speaker span covers the
+   whole mention); unresolved pronouns fall back on the current speaker, then the last person
+   seen as a subject; "they" takes the group speaker of the same or previous sentence.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class Lexicons:
     form_lemma: dict[str, str]  # any inflected form -> lemma
     noun_class: dict[str, str]  # noun form of a cue ("call", "warning") -> class
     speaker_kind: dict[str, str]  # common noun -> person | group | organization | document
+    object_verbs: dict[str, frozenset[str]]  # verbs whose object is the content -> prepositions that may stand for it
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +91,12 @@ def lexicons() -> Lexicons:
         cols = line.split("\t")
         if len(cols) >= 2:
             speaker_kind.setdefault(cols[0].strip().lower(), cols[1].strip())
-    return Lexicons(verb_class, form_lemma, noun_class, speaker_kind)
+    object_verbs: dict[str, frozenset[str]] = {}
+    for line in lexicon("quote_object_verbs"):
+        cols = line.split("\t")
+        preps = cols[1].strip() if len(cols) > 1 else "-"
+        object_verbs[cols[0].strip()] = frozenset(p.strip() for p in preps.split(",")) - {"-", ""}
+    return Lexicons(verb_class, form_lemma, noun_class, speaker_kind, object_verbs)
 
 
 def cue_class(cue_text: str) -> Optional[str]:
@@ -119,12 +128,12 @@ _ALL_MARKS = "“”„«»‟\"‘’‚‹›'"
 _TRAIL = " \t\r\n,;:—–-"
 
 
-def _straight_role(text: str, i: int) -> str:
+def _straight_role(text: str, i: int, width: int = 1) -> str:
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[i + width] if i + width < len(text) else " "
     if (before.isspace() or before in "([{—–-/") and not after.isspace():
         return "open"
-    if not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-/" or i + 1 == len(text)):
+    if not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-/" or i + width == len(text)):
         return "close"
     return "either"
 
@@ -148,7 +157,7 @@ def _double_segments(text: str, paragraphs: list[Span]) -> list[Span]:
         for i, ch in marks[k:]:
             if ch == "''":
                 ch = '"'
-                role = _straight_role(text, i + 1) if i + 2 < len(text) and text[i + 2].isalnum() else _straight_role(text, i)
+                role = _straight_role(text, i, 2)
                 if role == "either":
                     role = "close" if open_at is not None else "open"
                 if role == "close" and open_at is not None:
@@ -217,9 +226,18 @@ def quote_segments(text: str, paragraphs: list[Span]) -> list[Span]:
 # ---------------------------------------------------------------- parse helpers
 
 
+# A dateline opening a paragraph ("LONDON (Wire) – ", "March 14 (Agency) - ") is not what anyone said.
+_DATELINE = re.compile(r"(?:[A-Z0-9][^\s()]*\s+){0,6}?(?:\([^()\n]{1,40}\)\s*)?[–—-]{1,2}\s+")
+
+
 def _trim(text: str, start: int, end: int) -> Optional[Span]:
     while start < end and (text[start] in _TRAIL or text[start] == "."):
         start += 1
+    line_start = text.rfind("\n", 0, start) + 1
+    if start - line_start <= 40:
+        m = _DATELINE.match(text, line_start, end)
+        if m and start <= m.end() - 1 and m.end() - line_start <= 60:
+            start = m.end()
     while end > start and (text[end - 1] in _TRAIL or (text[end - 1] == "." and end - start > 1 and text[end - 2] not in _ALL_MARKS and not _abbrev_end(text, start, end))):
         end -= 1
     return (start, end) if end > start else None
@@ -335,7 +353,7 @@ class CueCand:
 
 
 _CONTENT_DEPS = ("ccomp", "parataxis")
-_NP_CONTENT_VERBS = frozenset({"announce", "call", "propose", "demand", "deny", "confirm", "reveal", "promise", "pledge", "urge", "predict", "recommend", "disclose", "admit", "acknowledge"})
+_OBJ_PREPS = ("for", "as", "of", "over", "with")  # "criticized X for ...", "praised X as ...", "accused X of ..."
 TITLE_MAX_WORDS = 8  # quoted Title Case strings up to this length are names of works, not speech
 SHORT_QUOTE_WORDS = 4  # quoted strings shorter than this need a cue right after them
 UNCUED_MIN_WORDS = 5  # a quoted fragment with no cue is kept only from this length
@@ -353,6 +371,69 @@ def _that_clause_in_prep(verb: Token) -> Optional[Token]:
                 if c.dep_ in ("acl", "relcl", "ccomp") and c.i > pobj.i and _has_that_mark(c):
                     return c
     return None
+
+
+def _object_content(tok: Token, lemma: str, text: str, lex: Lexicons) -> Optional[Span]:
+    """'announced a run for the Senate', 'criticized X for ...', 'called it “a disgrace”', 'pointed to X':
+    the object (with its complement) is what was said."""
+    doc = tok.doc
+    preps = lex.object_verbs.get(lemma, frozenset())
+    kids = [c for c in tok.children if c.i > tok.i]
+    for obj in kids:
+        if obj.dep_ == "prep" and obj.lower_ in preps:
+            # "called for an inquiry", "called on the city to act", "pointed to the figures"
+            hi_i = obj.right_edge.i
+            for vc in kids:
+                if vc.dep_ in ("advcl", "xcomp") and vc.left_edge.i == hi_i + 1 and vc.left_edge.lower_ == "to":
+                    hi_i = vc.right_edge.i
+            if obj.i + 1 <= hi_i and (obj.lower_ != "on" or hi_i > obj.right_edge.i):
+                return _trim(text, doc[obj.i + 1].idx, doc[hi_i].idx + len(doc[hi_i]))
+            return None
+        if obj.dep_ != "dobj":
+            continue
+        hi_i = obj.right_edge.i
+        extended = False
+        for c in kids:  # the object's complement hangs from the verb: "X for ...", "it a disgrace"
+            if c.i > obj.i and (c.left_edge.i == hi_i + 1 or c.left_edge.i == hi_i + 2 and doc[hi_i + 1].text == ",") and (
+                (c.dep_ == "prep" and c.lower_ in _OBJ_PREPS) or c.dep_ in ("oprd", "xcomp", "ccomp")
+                or (c.dep_ == "prep" and c.lower_ in ("in", "to", "about", "against", "from") and not _circumstance(c))
+                or (c.dep_ in ("advcl", "acl") and c.left_edge.lower_ == "to")
+            ):
+                hi_i = c.right_edge.i
+                extended = True
+        if obj.pos_ == "PRON" and not extended:
+            return None
+        if (hi_i - obj.left_edge.i >= 1 or extended) and obj.lemma_.lower() not in lex.noun_class:
+            return _trim(text, obj.left_edge.idx, doc[hi_i].idx + len(doc[hi_i]))
+        return None
+    return None
+
+
+_CIRCUMSTANCE_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT"})
+
+
+def _circumstance(prep: Token) -> bool:
+    """'in March', 'in Ohio', 'in an interview': a prepositional phrase that sets the scene of the speech act."""
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return pobj is None or pobj.ent_type_ in _CIRCUMSTANCE_ENTS or pobj.lemma_.lower() in _occasion_nouns()
+
+
+@lru_cache(maxsize=1)
+def _occasion_nouns() -> frozenset[str]:
+    return frozenset(w.strip().lower() for w in lexicon("quote_occasion_nouns") if w.strip())
+
+
+def _question_clause(verb: Token, c: Token) -> bool:
+    """'asked workers if they planned to ...': an embedded question the parser hung on the verb as advcl."""
+    if c.dep_ != "advcl" or c.i < verb.i:
+        return False
+    mark = next((m for m in c.children if m.dep_ == "mark"), None)
+    if mark is None or mark.lower_ not in ("if", "whether") or mark.i != c.left_edge.i:
+        return False
+    if mark.lower_ == "whether":
+        return True
+    prev = c.left_edge.i - 1  # "if" right after the verb or its object, not a conditional after a comma
+    return prev == verb.i or any(o.dep_ in ("dobj", "dative") and o.right_edge.i == prev for o in verb.children)
 
 
 def _has_that_mark(clause: Token) -> bool:
@@ -376,10 +457,30 @@ def _comma_before_clause(verb: Token) -> bool:
         if c.dep_ in ("nsubj", "nsubjpass") and c.left_edge.i < first:
             first = c.left_edge.i
     doc = verb.doc
+    if doc[first].text in (",", "—", "–", "--") and first < verb.i:
+        return True
     j = first - 1
     while j >= 0 and (doc[j].is_space or doc[j].text in ("”", '"', "’", "'")):
         j -= 1
     return j >= 0 and doc[j].text in (",", "—", "–", "--")
+
+
+def _comma_before_subject(verb: Token) -> bool:
+    """'But with each contest, these supporters acknowledge, it ...': a comma right before the cue's subject."""
+    sub = _subject(verb)
+    j = sub.left_edge.i - 1 if sub is not None and sub.i < verb.i else -1
+    return j >= 0 and verb.doc[j].text in (",", "—", "–", "--")
+
+
+def _comma_after(verb: Token) -> bool:
+    """The cue clause is closed by a comma: a parenthetical "…, he said, …"."""
+    doc = verb.doc
+    if doc[verb.right_edge.i].text in (",", "—", "–", "--") and verb.right_edge.i > verb.i:
+        return True
+    j = verb.right_edge.i + 1
+    while j < len(doc) and doc[j].text in ("”", '"', "’", "'"):
+        j += 1
+    return j < len(doc) and doc[j].text in (",", "—", "–", "--")
 
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -410,10 +511,13 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
             sent = tok.sent
             phrase_lo = tok.i
             phrase_hi = max(to.right_edge.i, tok.right_edge.i)
+            last = sent.end - 1
+            while last > sent.start and (doc[last].is_space or doc[last].is_punct):
+                last -= 1
             if phrase_lo - sent.start <= 1:
                 content = _trim(text, doc[min(phrase_hi + 1, sent.end - 1)].idx, sent.end_char)
-            elif phrase_hi >= sent.end - 2:
-                if any(t.i < tok.i and lex.verb_class.get(t.lemma_.lower()) == "speech" and t.pos_ == "VERB" for t in sent):
+            elif phrase_hi >= last:
+                if any(0 < tok.i - t.i <= 5 and lex.verb_class.get(t.lemma_.lower()) == "speech" and t.pos_ == "VERB" for t in sent):
                     continue  # "…, X said, according to a transcript": the transcript is not the speaker
                 content = _trim(text, sent.start_char, tok.idx)
             else:
@@ -440,10 +544,19 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
             cls = lex.verb_class.get(lemma)
         if cls is None or tok.dep_ in ("amod", "compound"):
             continue
+        if tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBN") and tok.head.dep_ == "nsubj" and tok.head.i < tok.i:
+            # "Officials said Tuesday the plant will close" misparsed as "officials (who were) said":
+            # the clause verb then has a second subject after the cue
+            verb = tok.head.head
+            if any(c.dep_ in ("nsubj", "nsubjpass") and c.i > tok.right_edge.i for c in verb.children) and tok.right_edge.i + 1 < len(doc):
+                content = _trim(text, doc[tok.right_edge.i + 1].idx, verb.right_edge.idx + len(verb.right_edge))
+                cues.append(CueCand(tok.idx, tok.idx + len(tok), tok, cls, tok.head, content))
+            continue
         comp = [
             c
             for c in tok.children
             if c.dep_ in _CONTENT_DEPS and (_is_clause(c) or any(x.dep_ in ("ccomp", "conj") and _is_clause(x) for x in c.children))
+            or _question_clause(tok, c)
         ]
         content: Optional[Span] = None
         if comp:
@@ -477,6 +590,26 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
         ):
             # "A is B, he said": the governing clause is the content
             content = _trim(text, *_subtree_span(tok.head, exclude=tok))
+        elif (
+            tok.dep_ in ("parataxis", "ccomp", "advcl")
+            and tok.head.i > tok.i
+            and (_comma_before_clause(tok) or _comma_before_subject(tok))
+            and _comma_after(tok)
+            and tok.head.lemma_.lower() not in lex.verb_class
+            and _subject(tok) is not None
+        ):
+            # "In his state, Christie said, offenders are sent ...": the cue sits inside its content
+            content = _trim(text, *_subtree_span(tok.head))
+        elif (
+            tok.dep_ == "advcl"
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+            and _subject(tok) is not None
+            and tok.head.pos_ in ("VERB", "AUX")
+            and tok.head.lemma_.lower() not in lex.verb_class
+            and not any(c.dep_ in ("dobj", "ccomp") for c in tok.children)
+        ):
+            # "As Politico reported, the deal is off": the main clause is the content
+            content = _trim(text, *_subtree_span(tok.head, exclude=tok))
         elif tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":" and tok.i + 2 < len(doc) and not doc[tok.i + 2].is_space and doc[tok.i + 2].text not in _ALL_MARKS:
             # "X wrote: The trouble began ..." (no quote marks): the rest of the paragraph
             nl = text.find("\n", tok.idx)
@@ -493,25 +626,8 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
                     if obj.dep_ in ("dobj", "nsubj") and tok.i < obj.i < xc[0].i and obj.right_edge.i + 1 == lo_i:
                         lo_i = obj.left_edge.i
                 content = _trim(text, doc[lo_i].idx, xc[0].right_edge.idx + len(xc[0].right_edge))
-        if content is None and lemma in _NP_CONTENT_VERBS and tok.dep_ not in ("acl", "relcl", "amod"):
-            # "announced a run for the Senate", "called for an inquiry": the object is what was said
-            for obj in tok.children:
-                if obj.i < tok.i:
-                    continue
-                if obj.dep_ == "prep" and obj.lower_ in ("for", "on") and lemma == "call":
-                    # "called for an inquiry", "called on the city to act"
-                    hi_i = obj.right_edge.i
-                    for vc in tok.children:
-                        if vc.dep_ in ("advcl", "xcomp") and vc.left_edge.i == hi_i + 1 and vc.left_edge.lower_ == "to":
-                            hi_i = vc.right_edge.i
-                    if obj.i + 1 <= hi_i and (obj.lower_ == "for" or hi_i > obj.right_edge.i):
-                        content = _trim(text, doc[obj.i + 1].idx, doc[hi_i].idx + len(doc[hi_i]))
-                    break
-                elif obj.dep_ != "dobj" or obj.pos_ == "PRON":
-                    continue
-                if obj.right_edge.i - obj.left_edge.i >= 1 and obj.lemma_.lower() not in lex.noun_class:
-                    content = _trim(text, obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge))
-                break
+        if content is None and lemma in lex.object_verbs and tok.dep_ not in ("acl", "relcl", "amod"):
+            content = _object_content(tok, lemma, text, lex)
         if content is None:
             # noun cue: "repeated the call on X to ...", "issued a warning that ..."
             for obj in tok.children:
@@ -550,6 +666,7 @@ class Resolved:
 @dataclass
 class EntityIndex:
     by_token: dict[int, Entity] = field(default_factory=dict)
+    mention_of: dict[int, Span] = field(default_factory=dict)  # token -> char span of the mention it lies in
     gender: dict[str, Optional[str]] = field(default_factory=dict)
     # (char offset, entity) of person mentions as subjects, in text order
     person_subjects: list[tuple[int, Entity]] = field(default_factory=list)
@@ -572,6 +689,7 @@ def _entity_index(doc: Doc, text: str, entities: list[Entity]) -> EntityIndex:
                 t = doc[i]
                 if t.idx < e and t.idx + len(t) > s:
                     idx.by_token.setdefault(i, ent)
+                    idx.mention_of.setdefault(i, (s, e))
             if ent.type == "PERSON" and lo < len(doc):
                 g = _PRONOUN_GENDER.get(text[s:e].lower())
                 if g:
@@ -624,6 +742,8 @@ class SpeakerResolver:
         self.para_starts = [s for s, _ in paragraphs] or [0]
         self._subj_pos = [p for p, _ in self.index.person_subjects]
         self.last: Optional[Resolved] = None
+        self.last_group: Optional[Resolved] = None  # the latest group or organization speaker
+        self.sent_starts = [sent.start_char for sent in doc.sents]
 
     def para_of(self, offset: int) -> int:
         return max(bisect.bisect_right(self.para_starts, offset) - 1, 0)
@@ -641,13 +761,19 @@ class SpeakerResolver:
         doc = self.doc
         lo, hi = _np_span(head)
         span = (doc[lo].idx, doc[hi].idx + len(doc[hi]))
-        r = Resolved(text=self.text[span[0] : span[1]], span=span, para=self.para_of(span[0]))
         ent = self.index.by_token.get(head.i)
+        ent_tok = head.i
         if ent is None and head.pos_ == "PROPN":
             for i in range(hi, lo - 1, -1):
                 ent = self.index.by_token.get(i)
                 if ent is not None:
+                    ent_tok = i
                     break
+        mention = self.index.mention_of.get(ent_tok) if ent is not None else None
+        if mention is not None and mention[1] - mention[0] < 200:
+            # the parse may cut a name ("al", "-", "Nasiri"): the speaker covers the whole mention
+            span = (min(span[0], mention[0]), max(span[1], mention[1]))
+        r = Resolved(text=self.text[span[0] : span[1]], span=span, para=self.para_of(span[0]))
         low = head.lower_
         if ent is not None and not (ent.type != "PERSON" and low in _PERSON_PRONOUNS):
             return self._with_entity(r, ent)
@@ -662,6 +788,10 @@ class SpeakerResolver:
             return r
         if low in _GROUP_PRONOUNS:
             r.kind = "group"
+            g = self.last_group
+            if g is not None and g.span is not None and 0 <= self.sent_of(span[0]) - self.sent_of(g.span[0]) <= 1:
+                # "Resistance factions have maintained ..., and they insist ...": they = the factions
+                r.entity, r.name = g.entity, g.name or g.text
             return r
         noun = head
         if (low in _QUANTIFIERS or head.pos_ in ("NUM", "PRON")) :
@@ -709,9 +839,14 @@ class SpeakerResolver:
             steps += 1
         return None
 
+    def sent_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.sent_starts, offset) - 1
+
     def remember(self, r: Resolved) -> None:
         if r.kind == "person" and r.name:
             self.last = r
+        elif r.kind in ("group", "organization") and r.text is not None and r.text.lower() not in _GROUP_PRONOUNS:
+            self.last_group = r
 
 
 def _compatible(a: Optional[str], b: Optional[str]) -> bool:
@@ -749,6 +884,10 @@ def run(ctx) -> list[Quote]:
         j = bisect.bisect_right(seg_starts, pos) - 1
         return j >= 0 and segments[j][0] < pos < segments[j][1]
 
+    def _has_segment(span: Span) -> bool:
+        j = bisect.bisect_left(seg_starts, span[0])
+        return inside_segment(span[0]) or (j < len(segments) and segments[j][0] < span[1])
+
     cues = [c for c in _find_cues(doc, text, lex) if not inside_segment(c.start)]
     tok_starts = [t.idx for t in doc]
     cue_starts = [c.start for c in cues]
@@ -763,7 +902,11 @@ def run(ctx) -> list[Quote]:
     prev_end = -1
     for k, (s, e) in enumerate(segments):
         next_start = segments[k + 1][0] if k + 1 < len(segments) else len(text)
-        ss, _ = sent_range(s)
+        inner = s
+        while inner < e - 1 and (text[inner] in _ALL_MARKS or text[inner].isspace()):
+            inner += 1
+        ss, _ = sent_range(inner)  # the parser may glue an opening mark to the sentence before
+        ss = min(ss, s)
         _, se = sent_range(max(e - 1, s))
         # a closing mark followed by ", he said": the sentence of the closing mark may end after it
         _, se_after = sent_range(min(e, len(text) - 1)) if e < len(text) else (0, e)
@@ -788,22 +931,29 @@ def run(ctx) -> list[Quote]:
             if c.subject is None and "\n" not in gap and c.tok.pos_ == "VERB":
                 c.subject = _gap_subject(doc, tok_starts, after_lo, c.tok)
             subject_first = c.subject is not None and not re.sub(r"[\W_]", "", text[after_lo : c.subject.left_edge.idx])
-            if "\n" not in gap and c.subject is not None and (len(gap.split()) <= 10 or subject_first):
-                cue = c
+            comma_led = text[s:e].rstrip(_ALL_MARKS + " ").endswith(",") or text[e:c.start].lstrip().startswith(",")
+            own = not comma_led and c.content is not None and c.content[0] >= c.end and not _has_segment(c.content)
+            if "\n" not in gap and c.subject is not None and (len(gap.split()) <= 10 or subject_first) and not own:
+                cue = c  # (a cue with its own unquoted content after it reports that, not this quote)
             break
         if cue is None:
             j = bisect.bisect_left(cue_starts, before_hi) - 1
             if j >= 0 and cues[j].start >= before_lo:
                 c = cues[j]
                 gap = text[c.end : before_hi]
-                if "\n" not in gap and (len(gap.split()) <= 8 or gap.rstrip().endswith((":", ","))):
+                runs_on = c.content is not None and c.content[0] < s <= c.content[1] + 2  # the clause runs into the quote
+                if "\n" not in gap and (len(gap.split()) <= 8 or gap.rstrip().endswith((":", ",")) or runs_on):
                     cue = c
         kind = "direct"
         span = (s, e)
         if cue is not None and cue.content is not None:
             cs, ce = cue.content
             outside = _words(text, min(cs, s), s) + _words(text, e, max(ce, e))
-            if cue.end <= cs < s and outside >= 3:  # the quote is a fragment of the reported clause
+            if cue.end <= cs <= s and outside >= 3:  # the quote is a fragment of the reported clause
+                kind = "mixed"
+                span = (cs, max(ce, e))
+            elif ce <= cue.start and cs < s and e <= ce + 2 and outside >= 3:
+                # 'Her plans “would ruin us”, the union said': the fragment sits in the content before the cue
                 kind = "mixed"
                 span = (cs, max(ce, e))
         standalone = _standalone(text, s, e, ss, max(se, se_after))
@@ -842,6 +992,9 @@ def run(ctx) -> list[Quote]:
         if _words(text, cs, ce) < 2:
             continue
         j = bisect.bisect_left(seg_starts, cs)
+        k = bisect.bisect_left(seg_starts, ce) - 1
+        if k >= 0 and segments[k][0] < ce < segments[k][1] <= ce + 3:
+            ce = segments[k][1]  # the content ends on a closing mark: '… “to surface.”'
         inner = j < len(segments) and segments[j][1] <= ce + 1
         kind = "mixed" if inner else "indirect"
         found.append(Found(cs, ce, kind, c, c.subject))
@@ -850,7 +1003,7 @@ def run(ctx) -> list[Quote]:
     found.sort(key=lambda f: (f.start, -f.end))
     kept: list[Found] = []
     for f in found:
-        if kept and f.start >= kept[-1].start and f.end <= kept[-1].end and kept[-1].kind == "mixed" and f.kind == "direct" and (f.cue is None or f.cue is kept[-1].cue):
+        if kept and f.start >= kept[-1].start and f.end <= kept[-1].end + 3 and kept[-1].kind == "mixed" and f.kind == "direct" and (f.cue is None or f.cue is kept[-1].cue):
             continue
         kept.append(f)
 
