@@ -410,3 +410,13 @@ def test_quotes_dateline_is_not_part_of_the_content(analyze_text):
     quote = next(q for q in analysis.quotes if q.cue and q.cue.text == "according to")
     assert quote.text.startswith("Dock workers returned")
     assert text[quote.span[0] : quote.span[1]] == quote.text
+
+
+def test_quotes_two_cues_around_one_quote_give_one_named_quote(analyze_text):
+    text = (
+        "The mayor spoke at the opening of the new bridge.\n"
+        "The new toll, she said, “is not a tax, but a fair share for those who use it,” Mayor Ines Calder said.\n"
+    )
+    analysis = analyze_text(text)
+    assert len(analysis.quotes) == 1, [q.text for q in analysis.quotes]
+    assert analysis.quotes[0].speaker.text == "Mayor Ines Calder" or "Calder" in (analysis.quotes[0].speaker.name or "")

@@ -1031,10 +1031,28 @@ def run(ctx) -> list[Quote]:
         quotes.append(
             Quote(id="", kind=f.kind, text=text[f.start : f.end], span=(f.start, f.end), speaker=sp, cue=cue_model)  # type: ignore[arg-type]
         )
+    quotes = _one_per_span(quotes)
     quotes.sort(key=lambda q: (q.span[0], q.span[1]))
     for n, q in enumerate(quotes, 1):
         q.id = f"Q{n}"
     return quotes
+
+
+def _speaker_rank(q: Quote) -> tuple[bool, bool, bool]:
+    sp = q.speaker
+    named = sp.text is not None and sp.text.lower() not in _PERSON_PRONOUNS | _GROUP_PRONOUNS
+    return (sp.entity is not None, named, sp.text is not None)
+
+
+def _one_per_span(quotes: list[Quote]) -> list[Quote]:
+    """Two cues around one quote ("X, he said, “…,” al-X said") give one quote: keep the
+    attribution that names its speaker."""
+    best: dict[Span, Quote] = {}
+    for q in quotes:
+        old = best.get(q.span)
+        if old is None or _speaker_rank(q) > _speaker_rank(old):
+            best[q.span] = q
+    return list(best.values())
 
 
 _SMALL_WORDS = frozenset("a an the of and or to in on for with at by from as vs".split())
