@@ -64,3 +64,11 @@ def test_spans_values_and_quote_marks_format():
     assert shown_quote("“Hi,”", "direct") == "“Hi,”"
     assert shown_quote("Hi", "direct") == "“Hi”"
     assert shown_quote("that it rained", "indirect") == "that it rained"
+
+
+def test_spans_quantity_value_shows_years_without_separator():
+    from presslens.model import Quantity
+    from presslens.render.spans import quantity_value
+
+    assert quantity_value(Quantity(text="2019", span=(0, 4), value=2019, kind="year")) == "2019"
+    assert quantity_value(Quantity(text="2,019 seats", span=(0, 11), value=2019)) == "2,019"

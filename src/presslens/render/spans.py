@@ -94,7 +94,9 @@ def fmt_number(x: float | None) -> str:
 
 
 def quantity_value(q: Quantity) -> str:
-    """'≈2,500', '200–300', '' when nothing is known."""
+    """'≈2,500', '200–300', '' when nothing is known (years as written: '2014')."""
+    if q.kind == "year" and q.value is not None:
+        return f"{q.value:.0f}"
     if q.value is not None:
         out = fmt_number(q.value)
         if q.low is not None or q.high is not None:
