@@ -420,3 +420,13 @@ def test_quotes_two_cues_around_one_quote_give_one_named_quote(analyze_text):
     analysis = analyze_text(text)
     assert len(analysis.quotes) == 1, [q.text for q in analysis.quotes]
     assert analysis.quotes[0].speaker.text == "Mayor Ines Calder" or "Calder" in (analysis.quotes[0].speaker.name or "")
+
+
+def test_quotes_inanimate_subject_inside_a_report_is_not_a_source(analyze_text):
+    text = (
+        "The opposition leader, Petra Vos, wrote that the shortage showed the ministry was "
+        "\"asleep at the wheel\" and called for an inquiry.\n"
+    )
+    analysis = analyze_text(text)
+    assert len(analysis.quotes) == 1, [(q.text, q.speaker.text) for q in analysis.quotes]
+    assert "Vos" in (analysis.quotes[0].speaker.name or analysis.quotes[0].speaker.text or "")

@@ -889,6 +889,15 @@ def run(ctx) -> list[Quote]:
         return inside_segment(span[0]) or (j < len(segments) and segments[j][0] < span[1])
 
     cues = [c for c in _find_cues(doc, text, lex) if not inside_segment(c.start)]
+    # "X wrote that the crisis showed …": a cue with a subject that cannot speak, inside what
+    # another cue reports, is part of that report, not a source of its own.
+    cues = [
+        c for c in cues
+        if not (
+            _inanimate(c.subject, lex)
+            and any(d is not c and d.content is not None and d.content[0] <= c.start < d.content[1] for d in cues)
+        )
+    ]
     tok_starts = [t.idx for t in doc]
     cue_starts = [c.start for c in cues]
     sents = list(doc.sents)
@@ -1036,6 +1045,17 @@ def run(ctx) -> list[Quote]:
     for n, q in enumerate(quotes, 1):
         q.id = f"Q{n}"
     return quotes
+
+
+def _inanimate(subject: Optional[Token], lex: Lexicons) -> bool:
+    """A common-noun subject that cannot speak (not a person, group, body or document noun)."""
+    return (
+        subject is not None
+        and subject.pos_ == "NOUN"
+        and not subject.ent_type_
+        and subject.lemma_.lower() not in lex.speaker_kind
+        and subject.lower_ not in lex.speaker_kind
+    )
 
 
 def _speaker_rank(q: Quote) -> tuple[bool, bool, bool]:
