@@ -430,3 +430,10 @@ def test_quotes_inanimate_subject_inside_a_report_is_not_a_source(analyze_text):
     analysis = analyze_text(text)
     assert len(analysis.quotes) == 1, [(q.text, q.speaker.text) for q in analysis.quotes]
     assert "Vos" in (analysis.quotes[0].speaker.name or analysis.quotes[0].speaker.text or "")
+
+
+def test_quotes_report_nested_in_the_same_speakers_report_is_one_quote(analyze_text):
+    text = "Striking nurses rallied outside the hospital, pledging to keep up pressure in demanding a fair pay deal.\n"
+    analysis = analyze_text(text)
+    assert len(analysis.quotes) == 1, [(q.text, q.cue.text if q.cue else None) for q in analysis.quotes]
+    assert "fair pay deal" in analysis.quotes[0].text

@@ -1072,7 +1072,20 @@ def _one_per_span(quotes: list[Quote]) -> list[Quote]:
         old = best.get(q.span)
         if old is None or _speaker_rank(q) > _speaker_rank(old):
             best[q.span] = q
-    return list(best.values())
+    kept = sorted(best.values(), key=lambda q: (q.span[0], -q.span[1]))
+    out: list[Quote] = []
+    for q in kept:
+        # "…pledging to stand firm in demanding X": the inner report repeats the outer one's speaker
+        outer = next((o for o in reversed(out) if o.span[0] <= q.span[0] and q.span[1] <= o.span[1]), None)
+        if (
+            outer is not None
+            and q.cue is not None
+            and outer.span[0] <= q.cue.span[0] < outer.span[1]
+            and (q.speaker.text is None or (q.speaker.entity or q.speaker.text) == (outer.speaker.entity or outer.speaker.text))
+        ):
+            continue
+        out.append(q)
+    return out
 
 
 _SMALL_WORDS = frozenset("a an the of and or to in on for with at by from as vs".split())
