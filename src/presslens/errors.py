@@ -8,7 +8,6 @@ a corpus run records them per item and carries on. Codes never change meaning.
 2xx  warnings attached to an analysis (best effort was made)
 3xx  usage and configuration
 4xx  evaluation data
-5xx  internal limits (time budget)
 999  internal error (a bug: please report it)
 """
 
@@ -84,10 +83,6 @@ class EvalDataError(PresslensError):
     code = "PL400"
 
 
-class TimeBudgetExceeded(PresslensError):
-    code = "PL500"
-
-
 class InternalError(PresslensError):
     """An unexpected failure (a bug), reported on one line instead of a traceback."""
 
@@ -98,7 +93,6 @@ class InternalError(PresslensError):
 # Warning codes (attached to Analysis.warnings, never raised).
 W_NOT_ENGLISH = "PL201"
 W_ENCODING_GUESSED = "PL202"
-W_UNBALANCED_QUOTES = "PL203"
 W_STAGE_FAILED = "PL204"
 W_TIME_BUDGET = "PL205"
 

@@ -155,8 +155,15 @@ def paragraphs(text: str) -> list[Span]:
     if _BLANK_LINE.search(text):
         multi = [b for b in blocks if "\n" in text[b[0] : b[1]].strip()]
         if multi and len(multi) * 2 >= len(blocks):
+            # lines broken at a fixed width: short of 100 characters, mostly long, mostly mid-sentence
+            inner = [ln.rstrip() for b in multi for ln in text[b[0] : b[1]].strip().split("\n")[:-1] if ln.strip()]
             lines = [ln for b in multi for ln in text[b[0] : b[1]].split("\n") if ln.strip()]
-            hard_wrapped = max((len(ln) for ln in lines), default=0) <= 100
+            hard_wrapped = (
+                bool(inner)
+                and max((len(ln) for ln in lines), default=0) <= 100
+                and sum(len(ln) >= 40 for ln in inner) >= 0.7 * len(inner)
+                and sum(not ln.endswith((".", "!", "?", ":", "”", '"')) for ln in inner) >= 0.5 * len(inner)
+            )
     if hard_wrapped:
         spans = blocks
     else:
