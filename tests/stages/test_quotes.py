@@ -437,3 +437,88 @@ def test_quotes_report_nested_in_the_same_speakers_report_is_one_quote(analyze_t
     analysis = analyze_text(text)
     assert len(analysis.quotes) == 1, [(q.text, q.cue.text if q.cue else None) for q in analysis.quotes]
     assert "fair pay deal" in analysis.quotes[0].text
+
+
+def test_quotes_two_coordinated_reports_are_split() -> None:
+    text = "The mayor said the bridge repairs had gone well and said that the toll would stay low."
+    qs = run_on(text)
+    first = one(qs, "the bridge repairs had gone well")
+    second = one(qs, "the toll would stay low")
+    assert "toll" not in first.text
+    assert first.speaker.text == second.speaker.text == "The mayor"
+
+
+def test_quotes_short_object_of_say_is_content() -> None:
+    text = "Asked whether the ferry would run, the harbour master said no. Most riders said the same of the bus."
+    qs = run_on(text)
+    assert one(qs, "no").kind == "indirect"
+    assert one(qs, "the same of the bus").speaker.text == "Most riders"
+    assert not [q for q in run_on("The clerk said Tuesday.") if q.kind == "indirect"]
+
+
+def test_quotes_parenthetical_cue_on_a_noun_subject_takes_the_whole_clause() -> None:
+    text = "The trouble now, the engineer told me on Monday, is that the pumps are too old."
+    q = one(run_on(text), "the pumps are too old")
+    assert q.text.startswith("The trouble now")
+    assert q.speaker.text == "the engineer"
+
+
+def test_quotes_unmarked_clause_after_a_time_phrase_is_content() -> None:
+    text = "The mayor said after the vote she would not seek another term."
+    q = one(run_on(text), "she would not seek another term")
+    assert q.kind == "indirect" and q.speaker.text == "The mayor"
+    assert "vote" not in q.text
+
+
+def test_quotes_headline_order_complement_before_cue() -> None:
+    text = "Rules vague on whether tenants are protected, lawyers say."
+    q = one(run_on(text), "tenants are protected")
+    assert q.text.startswith("Rules vague") and q.speaker.text == "lawyers"
+
+
+def test_quotes_complement_split_by_the_parser_is_one_content() -> None:
+    text = "But 30 percent of the tenants still say they don’t yet know enough about the landlord to judge him."
+    q = one(run_on(text), "they don’t")
+    assert q.text.endswith("to judge him")
+
+
+def test_quotes_that_clause_hung_on_the_addressee() -> None:
+    text = "On Sunday she told a gathering of dairy farmers that few growers expected rain before June."
+    q = one(run_on(text), "few growers expected rain")
+    assert q.kind == "indirect" and q.speaker.text == "she"
+    assert "farmers" not in q.text
+
+
+def test_quotes_calling_for_someone_to_act_is_content() -> None:
+    text = "The union is calling for the city council to reopen the library on weekends."
+    q = one(run_on(text), "to reopen the library")
+    assert q.text.startswith("the city council") and q.speaker.text == "The union"
+
+
+def test_quotes_called_on_keeps_the_addressee() -> None:
+    text = "She has also called on the regional board to publish the water test results."
+    q = one(run_on(text), "to publish the water test results")
+    assert q.text.startswith("the regional board")
+
+
+def test_quotes_agreed_to_is_reported_commitment() -> None:
+    text = "After the meeting, the landlord agreed to repair the heating before the first frost."
+    q = one(run_on(text), "repair the heating")
+    assert q.kind == "indirect" and q.speaker.text == "the landlord"
+
+
+def test_quotes_suggested_gerund_is_content() -> None:
+    q = one(run_on("The nurse suggested keeping a written diary of every dose."), "keeping a written diary")
+    assert q.speaker.text == "The nurse"
+
+
+def test_quotes_negated_cue_with_when_question() -> None:
+    q = one(run_on("The council has not said when it would vote on the new budget."), "it would vote")
+    assert q.text.startswith("when") and q.speaker.text == "The council"
+    assert not [q for q in run_on("He said when he arrived the doors were locked.") if "he arrived" in q.text and q.kind == "indirect" and q.text.startswith("when")]
+
+
+def test_quotes_fronted_content_before_a_root_cue() -> None:
+    q = one(run_on("Towns like ours, the mayor said."), "Towns like ours")
+    assert q.text == "Towns like ours" and q.speaker.text == "the mayor"
+    assert not [q for q in run_on("After the vote, the mayor told reporters.") if q.kind == "indirect"]

@@ -323,6 +323,11 @@ def _governing_subject(verb: Token) -> Optional[Token]:
     tok = verb
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ in ("ccomp", "parataxis") and verb.head.head is not verb.head:
         tok = verb.head.head  # "X said A, adding B": B is X's too
+    elif (
+        verb.dep_ == "conj" and _subject(verb) is None and verb.head.dep_ in _CONTENT_DEPS
+        and lexicons().verb_class.get(verb.head.head.lemma_.lower()) is not None
+    ):
+        tok = verb.head.head  # "X said A and said B": the parser hung the second cue on A
     for _ in range(4):
         sub = _subject(tok)
         if sub is not None:
@@ -350,6 +355,7 @@ class CueCand:
     subject: Optional[Token]
     content: Optional[Span]  # indirect content span (trimmed) or None
     used: bool = False
+    short_ok: bool = False  # a one-word content ("said no", "said so") is still a report
 
 
 _CONTENT_DEPS = ("ccomp", "parataxis")
@@ -357,10 +363,22 @@ _OBJ_PREPS = ("for", "as", "of", "over", "with")  # "criticized X for ...", "pra
 TITLE_MAX_WORDS = 8  # quoted Title Case strings up to this length are names of works, not speech
 SHORT_QUOTE_WORDS = 4  # quoted strings shorter than this need a cue right after them
 UNCUED_MIN_WORDS = 5  # a quoted fragment with no cue is kept only from this length
-_XCOMP_VERBS = frozenset({"urge", "call", "promise", "pledge", "vow", "threaten", "ask", "warn", "demand", "appeal", "plead", "beg", "advise", "tell", "request"})
+_XCOMP_VERBS = frozenset({"urge", "call", "promise", "pledge", "vow", "threaten", "ask", "warn", "demand", "appeal", "plead", "beg", "advise", "tell", "request", "agree", "propose", "suggest", "recommend"})
 
 
 def _that_clause_in_prep(verb: Token) -> Optional[Token]:
+    for obj in verb.children:
+        # "told a meeting of leaders that few people ...": the that-clause hung on the addressee
+        if obj.dep_ in ("dobj", "dative") and obj.i > verb.i:
+            for c in obj.children:
+                if c.dep_ in ("acl", "relcl", "ccomp") and c.i > obj.i and _has_that_mark(c):
+                    return c
+            for prep in obj.children:
+                if prep.dep_ == "prep" and prep.i > obj.i:
+                    for pobj in prep.children:
+                        for c in pobj.children:
+                            if pobj.dep_ == "pobj" and c.dep_ in ("acl", "relcl", "ccomp") and c.i > pobj.i and _has_that_mark(c):
+                                return c
     for prep in verb.children:
         if prep.dep_ != "prep" or prep.i < verb.i:
             continue
@@ -428,6 +446,9 @@ def _question_clause(verb: Token, c: Token) -> bool:
     if c.dep_ != "advcl" or c.i < verb.i:
         return False
     mark = next((m for m in c.children if m.dep_ == "mark"), None)
+    if mark is None and c.left_edge.i == verb.i + 1 and c.left_edge.lower_ == "when" and c.left_edge.head.i == c.i:
+        # "have not said when they would ...": a negated cue makes 'when' a question, not a time
+        return any(n.dep_ == "neg" for n in verb.children)
     if mark is None or mark.lower_ not in ("if", "whether") or mark.i != c.left_edge.i:
         return False
     if mark.lower_ == "whether":
@@ -557,15 +578,29 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
             for c in tok.children
             if c.dep_ in _CONTENT_DEPS and (_is_clause(c) or any(x.dep_ in ("ccomp", "conj") and _is_clause(x) for x in c.children))
             or _question_clause(tok, c)
+            # headline order "Plan unclear on costs, experts say": a fronted complement the parser left verbless
+            or (c.dep_ == "ccomp" and c.right_edge.i < tok.i and _comma_before_subject(tok) and c.left_edge.i == tok.sent.start)
         ]
         content: Optional[Span] = None
         if comp:
             c = comp[0] if comp[0].i > tok.i or len(comp) == 1 else comp[-1]
             lo_tok, hi_tok = c.left_edge, c.right_edge
+            if c.i > tok.i:
+                # "they don't yet know ...": the parser split one clause into two complements
+                for c2 in tok.children:
+                    gap = doc[hi_tok.i + 1 : c2.left_edge.i]
+                    if c2.dep_ == "ccomp" and c2.i > c.i and len(gap) <= 1 and all(g.dep_ in ("punct", "neg") and g.text not in ",;:.!?—–-" for g in gap):
+                        hi_tok = c2.right_edge
             s, e = lo_tok.idx, hi_tok.idx + len(hi_tok)
             for sub in c.children:
                 if sub.dep_ == "advcl" and sub.tag_ == "VBG" and sub.i > c.i and lex.form_lemma.get(sub.lower_) is not None and sub.left_edge.i > 0 and doc[sub.left_edge.i - 1].text == ",":
                     e = min(e, doc[sub.left_edge.i - 1].idx)
+                elif sub.dep_ == "conj" and sub.i > c.i and sub.i > tok.i and _own_report(sub, lex):
+                    # "He said A and said B": B is a report of its own
+                    k = sub.left_edge.i
+                    while k - 1 > c.i and (doc[k - 1].dep_ == "cc" or doc[k - 1].is_punct):
+                        k -= 1
+                    e = min(e, doc[k].idx)
             if c.i > tok.i:
                 # clauses coordinated with the cue after its complement belong to the content
                 for conj in tok.children:
@@ -589,13 +624,16 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
             and _subject(tok) is not None
         ):
             # "A is B, he said": the governing clause is the content
-            content = _trim(text, *_subtree_span(tok.head, exclude=tok))
+            head = tok.head
+            if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > tok.i and _comma_after(tok):
+                head = head.head  # "The difference now, he told me, is that ...": the cue hangs on the subject
+            content = _trim(text, *_subtree_span(head, exclude=tok))
         elif (
             tok.dep_ in ("parataxis", "ccomp", "advcl")
             and tok.head.i > tok.i
             and (_comma_before_clause(tok) or _comma_before_subject(tok))
             and _comma_after(tok)
-            and tok.head.lemma_.lower() not in lex.verb_class
+            and lex.verb_class.get(tok.head.lemma_.lower()) != "speech"
             and _subject(tok) is not None
         ):
             # "In his state, Christie said, offenders are sent ...": the cue sits inside its content
@@ -614,6 +652,14 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
             # "X wrote: The trouble began ..." (no quote marks): the rest of the paragraph
             nl = text.find("\n", tok.idx)
             content = _trim(text, doc[tok.i + 2].idx, nl if nl != -1 else len(text))
+        elif (fc := _for_clause(tok, lemma, lex)) is not None:
+            # "is calling for the council to resign": the parser made "for" a subordinator
+            content = _trim(text, doc[fc.i + 1].idx, fc.head.right_edge.idx + len(fc.head.right_edge))
+        elif _unmarked_advcl(tok) is not None:
+            # "said after the convention he would not accept": the parser took the clause for an adverbial
+            c = _unmarked_advcl(tok)
+            subj = next(m for m in c.children if m.dep_ in ("nsubj", "nsubjpass") and m.i < c.i)
+            content = _trim(text, subj.left_edge.idx, c.right_edge.idx + len(c.right_edge))
         elif _that_clause_in_prep(tok) is not None:
             # "said in a statement that ...", "said during a news conference that ..."
             c = _that_clause_in_prep(tok)
@@ -625,7 +671,20 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
                 for obj in tok.children:  # "urged voters to ...": the addressee is part of the content
                     if obj.dep_ in ("dobj", "nsubj") and tok.i < obj.i < xc[0].i and obj.right_edge.i + 1 == lo_i:
                         lo_i = obj.left_edge.i
+                    elif obj.dep_ == "prep" and obj.lower_ in ("on", "upon") and obj.i == tok.i + 1 and obj.right_edge.i + 1 == lo_i and obj.right_edge.i > obj.i:
+                        lo_i = obj.i + 1  # "called on the council to act": the council is addressed
                 content = _trim(text, doc[lo_i].idx, xc[0].right_edge.idx + len(xc[0].right_edge))
+        short_ok = False
+        if content is None and lemma in _SAY_OBJECT_VERBS and tok.dep_ not in ("amod", "acl"):
+            # "said no", "said so", "said the same of X", "has said the same thing"
+            for c in tok.children:
+                if c.i <= tok.i:
+                    continue
+                if (c.dep_ == "intj" and c.lower_ in ("yes", "no")) or (c.dep_ == "advmod" and c.lower_ == "so" and c.i == tok.i + 1) or (
+                    c.dep_ == "dobj" and c.lemma_.lower() not in lex.noun_class and c.lower_ not in ("it", "this", "what", "which", "that")
+                ):
+                    content, short_ok = _trim(text, c.left_edge.idx, c.right_edge.idx + len(c.right_edge)), True
+                    break
         if content is None and lemma in lex.object_verbs and tok.dep_ not in ("acl", "relcl", "amod"):
             content = _object_content(tok, lemma, text, lex)
         if content is None:
@@ -642,8 +701,81 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
                         content = _trim(text, doc[lo_i].idx, doc[hi_i].idx + len(doc[hi_i]))
                         cls = lex.noun_class[obj.lemma_.lower()]
                     break
-        cues.append(CueCand(tok.idx, tok.idx + len(tok), tok, cls, _governing_subject(tok), content))
+        if content is None and cls == "speech" and tok.dep_ == "ROOT" and _comma_before_subject(tok):
+            content = _fronted_content(tok, text)
+        cues.append(CueCand(tok.idx, tok.idx + len(tok), tok, cls, _governing_subject(tok), content, short_ok=short_ok))
     return cues
+
+
+def _fronted_content(verb: Token, text: str) -> Optional[Span]:
+    """'People like her, he said.' / 'Though A, he said, B.': the parser made the cue the root, so the
+    reported words are the text before the comma that precedes its subject (and any clause after it)."""
+    doc = verb.doc
+    sub = _subject(verb)
+    if sub is None or sub.i > verb.i:
+        return None
+    sent = verb.sent
+    comma = sub.left_edge.i - 1
+    if comma - sent.start < 2:
+        return None
+    for t in doc[sent.start : comma]:
+        if t.head.i == verb.i and (t.dep_ in ("prep", "npadvmod", "advmod", "mark", "cc") or (t.dep_ == "advcl" and _subject(t) is None)):
+            return None  # "After the vote, the mayor told reporters": a scene setter, not content
+    end = comma  # the text before the comma, unless a clause follows the cue
+    for t in doc[verb.i + 1 : verb.right_edge.i + 1]:
+        if t.dep_ in ("punct", "dobj", "dative", "prep", "pobj", "npadvmod", "det", "advmod", "compound", "amod"):
+            continue
+        if t.text == "," or t.head.i != verb.i or t.i < verb.i:
+            continue
+        if t.dep_ in ("advcl", "ccomp", "parataxis", "conj") and doc[t.left_edge.i - 1].text == ",":
+            end = max(end, t.right_edge.i + 1)  # "…, he said, replacing X would be …": reported too
+            continue
+        return None
+    return _trim(text, doc[sent.start].idx, doc[end - 1].idx + len(doc[end - 1]))
+
+
+def _for_clause(verb: Token, lemma: str, lex: Lexicons) -> Optional[Token]:
+    """The 'for' mark of an infinitive clause right after a verb that takes 'for' + content."""
+    if "for" not in lex.object_verbs.get(lemma, frozenset()):
+        return None
+    for c in verb.children:
+        if c.dep_ == "advcl" and c.i > verb.i:
+            mark = c.left_edge
+            if mark.lower_ == "for" and mark.dep_ == "mark" and mark.head.i == c.i and mark.i == verb.i + 1 and c.i > mark.i + 1:
+                return mark
+    return None
+
+
+def _unmarked_advcl(verb: Token) -> Optional[Token]:
+    """A finite clause with its own subject and no subordinator, hung on the cue as advcl after
+    a prepositional or time phrase ("said on Friday he would ...")."""
+    for c in verb.children:
+        if c.dep_ != "advcl" or c.i < verb.i:
+            continue
+        if any(m.dep_ in ("mark", "advmod") and m.i < c.i for m in c.children):
+            return None
+        subj = next((m for m in c.children if m.dep_ in ("nsubj", "nsubjpass") and m.i < c.i), None)
+        if subj is None or subj.lower_ in ("who", "which", "that", "what"):
+            return None
+        finite = c.tag_ in _FINITE_TAGS or any(a.dep_ in ("aux", "auxpass") and a.tag_ in _FINITE_TAGS for a in c.children)
+        between = verb.doc[verb.i + 1 : subj.left_edge.i]
+        if finite and len(between) > 0 and not any(t.is_punct for t in between) and all(
+            t.dep_ in ("prep", "pobj", "det", "amod", "compound", "npadvmod", "nummod", "poss", "case", "dobj", "dative")
+            for t in between
+        ):
+            return c
+        return None
+    return None
+
+
+_SAY_OBJECT_VERBS = frozenset({"say", "repeat", "reply", "answer"})
+
+
+def _own_report(verb: Token, lex: Lexicons) -> bool:
+    """A reporting verb with a clausal complement of its own."""
+    if verb.pos_ not in ("VERB", "AUX") or lex.verb_class.get(verb.lemma_.lower()) is None:
+        return False
+    return any(c.dep_ in _CONTENT_DEPS and _is_clause(c) for c in verb.children)
 
 
 # ---------------------------------------------------------------- speakers
@@ -998,7 +1130,7 @@ def run(ctx) -> list[Quote]:
         if c.used or c.content is None:
             continue
         cs, ce = c.content
-        if _words(text, cs, ce) < 2:
+        if _words(text, cs, ce) < (1 if c.short_ok else 2):
             continue
         j = bisect.bisect_left(seg_starts, cs)
         k = bisect.bisect_left(seg_starts, ce) - 1
