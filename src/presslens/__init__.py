@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from .config import Settings
-from .errors import PresslensError
+from .errors import PresslensError, UsageError
 from .model import SCHEMA_VERSION, Analysis, Article
 
 __version__ = "0.1.0"
@@ -53,7 +53,7 @@ def analyze_path(path_or_url: str, *, settings: Settings | None = None, **overri
     settings = settings or Settings()
     items = list(ingest.read(path_or_url, settings=settings))
     if len(items) != 1:
-        raise ingest.errors.UsageError(
+        raise UsageError(
             f"{path_or_url} holds {len(items)} articles; use analyze_articles() or the CLI for collections"
         )
     item = items[0]

@@ -850,7 +850,7 @@ def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention],
             continue
         first = doc[start]
         m = Mention(start=start, end=i + 1, tstart=start, label=label)
-        m.name = doc.text[first.idx : tok.idx + len(tok.text)]
+        m.name = doc[start : i + 1].text  # Doc.text would rebuild the whole text per mention
         m.span = (first.idx, tok.idx + len(tok.text))
         m.words = [_norm(w) for w in m.name.split()]
         m.head = i
@@ -1017,7 +1017,7 @@ def _shrink_headline_names(doc: Doc, clusters: list[Cluster], headline: list[boo
                     continue
                 last = doc[k - 1]
                 m.end = k
-                m.name = doc.text[doc[m.start].idx : last.idx + len(last.text)]
+                m.name = doc[m.start : k].text
                 m.span = (doc[m.tstart].idx, last.idx + len(last.text))
                 m.words = key.split()
                 m.head = k - 1
