@@ -79,6 +79,12 @@ class ModelUnavailable(PresslensError):
     code = "PL302"
 
 
+class TrainingUnavailable(PresslensError):
+    """Training needs the ``[train]`` extra (torch, transformers), never installed at run time."""
+
+    code = "PL303"
+
+
 class EvalDataError(PresslensError):
     code = "PL400"
 

@@ -111,19 +111,25 @@ class Trigger(Part):
 class Participant(Part):
     text: str
     entity: Optional[str] = None
+    # Added within schema version 1: where the participant is named (null if implied).
+    span: Optional[Span] = None
 
 
 class EventDate(Part):
     text: str
     value: Optional[str] = None
+    span: Optional[Span] = None  # added within version 1
 
 
 class EventSize(Part):
     text: str
     value: Optional[float] = None
+    span: Optional[Span] = None  # added within version 1
 
 
 class Event(Part):
+    # "V1", "V2", ... (added within version 1, so checks and reports can point at an event)
+    id: Optional[str] = None
     type: str
     trigger: Trigger
     actors: list[Participant] = Field(default_factory=list)
@@ -131,6 +137,7 @@ class Event(Part):
     location: Optional[Participant] = None
     date: Optional[EventDate] = None
     size: Optional[EventSize] = None
+    # The id of the quote that reports this event, or null when the author asserts it.
     attributed_to: Optional[str] = None
 
 
@@ -157,6 +164,10 @@ class Voice(Part):
     quotes: int = 0
     words: int = 0
     stance: Stance = "unknown"
+    # Added within schema version 1.
+    role: Optional[str] = None  # e.g. "the secretary general of ..." when the text gives one
+    quote_ids: list[str] = Field(default_factory=list)
+    mentions: list[Span] = Field(default_factory=list)  # where this voice is named as a speaker
 
 
 class Sourcing(Part):
@@ -205,6 +216,17 @@ class Analysis(Part):
             out.append(("technique", t.span, t.text))
         for e in self.events:
             out.append(("event", e.trigger.span, e.trigger.text))
+            parts = [*e.actors, *e.targets, e.location, e.date, e.size]
+            for part in parts:
+                if part is not None and part.span is not None:
+                    out.append(("event part", part.span, part.text))
+        for c in self.checks:
+            for s, e in c.evidence:
+                out.append(("check evidence", (s, e), text[s:e]))
+        if self.sourcing is not None:
+            for v in self.sourcing.voices:
+                for s, e in v.mentions:
+                    out.append(("voice", (s, e), text[s:e]))
         for ent in self.entities:
             for s, e in ent.mentions:
                 out.append(("mention", (s, e), text[s:e]))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .pipeline import Pipeline
-from .stages import entities, quantities, quotes
+from .stages import checks, entities, events, quantities, quotes, sourcing, techniques
 
-STAGES = (entities, quotes, quantities)
+# DESIGN.md's order: what each stage requires is assigned by one before it.
+STAGES = (entities, quotes, quantities, events, techniques, checks, sourcing)
 
 
 @lru_cache(maxsize=1)
