@@ -39,6 +39,12 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score presslens against annotated corpora.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+techniques_app = typer.Typer(
+    help="Persuasion techniques in the PTC corpus formats (see SCHEMA.md).", no_args_is_help=True
+)
+app.add_typer(techniques_app, name="techniques")
+train_app = typer.Typer(help="Train the shipped models (needs the presslens "train" extra).", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 
 class Format(str, Enum):
@@ -279,6 +285,12 @@ def eval_entities(polnear: Path = _POLNEAR, limit: Optional[int] = _LIMIT, as_js
         from ..evaluate.entities import evaluate_entities_polnear
 
         _print_report(evaluate_entities_polnear(_polnear_dir(polnear), limit=limit), as_json)
+
+
+# --------------------------------------------------------------------------- techniques (detect, classify)
+
+
+# --------------------------------------------------------------------------- train
 
 
 # --------------------------------------------------------------------------- entry point
