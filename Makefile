@@ -7,7 +7,7 @@ EXAMPLE ?= examples/rally-report.txt
 REPORT  ?= presslens-report.html
 PYTEST_ARGS ?=
 
-.PHONY: demo test install dev chromium eval bench clean
+.PHONY: demo test install dev chromium eval bench clean model
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ test: dev chromium
 
 eval: install
 	$(VENV)/bin/presslens eval quotes --polnear ../shared/data/polnear/dev
+
+# Retrain the technique tagger (CPU works; a GPU is much faster) and rewrite its files and model card.
+# Its own environment: with torch installed, spaCy (thinc) imports torch on every analysis.
+TRAIN_VENV := build/venv-train
+
+model:
+	test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install -q -e '.[train]'
+	$(TRAIN_VENV)/bin/presslens train techniques --ptc ../shared/data/ptc-train --out src/presslens/resources/models/techniques
 
 bench: dev
 	$(PY) benchmarks/bench_analyze.py

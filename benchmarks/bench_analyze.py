@@ -24,8 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_ARTICLES = ROOT.parent / "shared" / "data" / "ptc-train" / "articles"
 EXAMPLES = ROOT / "examples"
 
-TARGET_RATIO = 1.3
+TARGET_RATIO = 1.3  # parse + the core stages (entities, quotes, quantities), issue 2
 TARGET_PEAK_MB = 500.0
+# Added cost of later stages, as a multiple of the bare spaCy parse of the same texts (same run).
+STAGE_GROUP_TARGETS: dict[str, tuple[tuple[str, ...], float]] = {
+    "techniques": (("techniques",), 1.0),
+    "events+checks+sourcing": (("events", "checks", "sourcing"), 0.3),
+}
+CORE_STAGES = ("entities", "quotes", "quantities")
 
 
 def load_texts(n: int) -> tuple[list[str], str]:
@@ -164,6 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     chars = sum(len(t) for t in texts)
     ratio = analyze_s / bare_s
     stage_s = sum(v for k, v in stages.items() if k != "parse")
+    # the breakdown pass parses with presslens's pipeline; scale stage times to the bare run
+    groups = {
+        label: {
+            "over_bare_parse": round(sum(stages.get(n, 0.0) for n in names) / bare_s, 3),
+            "target": target,
+        }
+        for label, (names, target) in STAGE_GROUP_TARGETS.items()
+    }
+    core_s = stages["parse"] + sum(stages.get(n, 0.0) for n in CORE_STAGES) + stages.get("pipeline_overhead", 0.0)
+    core_ratio = core_s / bare_s
     result = {
         "articles": len(texts),
         "characters": chars,
@@ -174,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         "bare_articles_per_s": round(len(texts) / bare_s, 2),
         "analyze_articles_per_s": round(len(texts) / analyze_s, 2),
         "ratio_analyze_over_bare": round(ratio, 3),
-        "target_ratio": TARGET_RATIO,
+        "core_ratio_over_bare": round(core_ratio, 3),
+        "target_core_ratio": TARGET_RATIO,
+        "stage_groups": groups,
         "stages_s": {k: round(v, 4) for k, v in stages.items()},
         "stages_over_parse": round(stage_s / stages["parse"], 3) if stages["parse"] else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -194,7 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"best of {args.repeat} runs each, warmed up\n")
     print(f"  bare spaCy (stock pipeline, nlp.pipe)  {result['bare_articles_per_s']:8.2f} articles/s  ({bare_s:.3f} s)")
     print(f"  presslens.analyze_articles             {result['analyze_articles_per_s']:8.2f} articles/s  ({analyze_s:.3f} s)")
-    print(f"  ratio analyze / bare                   {ratio:8.3f}   target <= {TARGET_RATIO}  [{mark(ratio <= TARGET_RATIO)}]")
+    print(f"  ratio analyze / bare                   {ratio:8.3f}")
+    print(f"  parse + core stages / bare             {core_ratio:8.3f}   target <= {TARGET_RATIO}  [{mark(core_ratio <= TARGET_RATIO)}]")
+    for label, row in groups.items():
+        ok = row["over_bare_parse"] <= row["target"]
+        print(f"  {label + ' / bare parse':<38} {row['over_bare_parse']:8.3f}   target <= {row['target']}  [{mark(ok)}]")
     peak_child = result["analyze_only_peak_rss_mb"]
     print(f"  peak RSS, this process (both pipelines){result['peak_rss_mb']:8.1f} MB")
     if peak_child is not None:

@@ -157,6 +157,16 @@ class Check(Part):
     evidence: list[Span] = Field(default_factory=list)
 
 
+class ActorStance(Part):
+    """A voice's stance toward one of the article's main actors (added within version 1)."""
+
+    entity: str  # the main actor's entity id (see Sourcing.main_actors)
+    name: str
+    stance: Stance
+    score: Optional[float] = None  # summed sentence scores; null when the voice is this actor
+    evidence: list[Span] = Field(default_factory=list)  # the quote sentences that were scored
+
+
 class Voice(Part):
     name: Optional[str] = None
     entity: Optional[str] = None
@@ -168,6 +178,7 @@ class Voice(Part):
     role: Optional[str] = None  # e.g. "the secretary general of ..." when the text gives one
     quote_ids: list[str] = Field(default_factory=list)
     mentions: list[Span] = Field(default_factory=list)  # where this voice is named as a speaker
+    stances: list[ActorStance] = Field(default_factory=list)  # added within version 1: per main actor
 
 
 class Sourcing(Part):
@@ -175,6 +186,7 @@ class Sourcing(Part):
     quoted_share: float = 0.0
     one_sided: Optional[bool] = None
     summary: str = ""
+    main_actors: list[str] = Field(default_factory=list)  # added within version 1: entity ids stances refer to
 
 
 class Analysis(Part):

@@ -161,3 +161,180 @@ def hostile_analysis() -> Analysis:
 @pytest.fixture
 def hostile() -> Analysis:
     return hostile_analysis()
+
+
+# ---------------------------------------------------------------- the later layers, by hand
+
+from presslens.model import (  # noqa: E402
+    Check, Event, EventDate, EventSize, Participant, Sourcing, Technique, Trigger, Voice,
+)
+
+RALLY = "rally-report.txt"
+
+
+def _technique(text: str, label: str, sub: str, why: str, conf: float = 0.8, method: str = "rule", nth: int = 0) -> Technique:
+    s, e = span_of(text, sub, nth)
+    return Technique(technique=label, span=(s, e), text=text[s:e], confidence=conf, explanation=why, method=method)
+
+
+def _part(text: str, sub: str, entity: str | None = None) -> Participant:
+    return Participant(text=sub, entity=entity, span=span_of(text, sub))
+
+
+def _real_base(path) -> Analysis:
+    """A real analysis from the finished stages only (entities, quotes, quantities).
+
+    Built with its own small pipeline so the renderer tests neither wait on nor break with
+    the later stages; the later parts are then added by hand with spans into the same text.
+    """
+    from presslens import nlp as nlp_
+    from presslens.config import Settings
+    from presslens.model import Article
+    from presslens.pipeline import Pipeline
+    from presslens.stages import entities, quantities, quotes
+
+    text = path.read_text(encoding="utf-8")
+    first = text.split("\n", 1)[0]
+    article = Article(text=text, title=first, title_span=(0, len(first)), published="2026-01-10", source="Example Wire")
+    return Pipeline.build([entities, quotes, quantities]).run(article, nlp_.parse(text), Settings())
+
+
+def _quote_around(analysis: Analysis, span: tuple[int, int]) -> str:
+    for q in analysis.quotes:
+        if q.span[0] <= span[0] and span[1] <= q.span[1]:
+            return q.id
+    raise AssertionError(f"no quote covers {span}: the quotes stage changed; pick another event")
+
+
+def with_later_layers(base: Analysis) -> Analysis:
+    """The rally example with techniques, events, checks and sourcing written for these tests."""
+    a = base.model_copy(deep=True)
+    t = a.document.text
+    a.techniques = sorted([
+        _technique(t, "Loaded_Language", "heroic volunteers", "“Heroic” praises one side instead of describing it."),
+        _technique(t, "Flag-Waving", "the sacred soil of the homeland", "Appeals to national pride to win agreement.", 0.71, "model"),
+        _technique(t, "Name_Calling,Labeling", "criminal occupation", "Labels the opponent as criminal without evidence."),
+        _technique(t, "Slogans", "Occupiers out, dignity in.", "A short catchy phrase stands in for an argument.", 0.9),
+        _technique(t, "Loaded_Language", "a shameful fig leaf that fools nobody", "Emotive words judge the troops’ role for the reader.", 0.66, "model"),
+        _technique(t, "Exaggeration,Minimisation", "fools nobody", "Claims that no one at all is fooled.", 0.55, "model"),
+        _technique(t, "Doubt", "so-called advisory mission", "“So-called” casts doubt on the official name.", 0.77),
+        _technique(t, "Black-and-White_Fallacy", "who stood with the people and who stood with the occupiers",
+                   "Leaves only two sides to choose from.", 0.62, "model"),
+        _technique(t, "Repetition", "again and again", "Repeats a phrase for emphasis.", 0.5),
+    ], key=lambda x: x.span)
+    friday = span_of(t, "on Friday")
+    orfali_trigger = span_of(t, "would debate the expulsion bill")
+    a.events = sorted([
+        Event(type="PROTEST", trigger=Trigger(text="held a million-strong march", span=span_of(t, "held a million-strong march")),
+              actors=[_part(t, "Qadiris")], location=_part(t, "SAHRUN"),
+              date=EventDate(text="on Friday", value="2026-01-09", span=friday),
+              size=EventSize(text="million-strong", value=1_000_000, span=span_of(t, "million-strong"))),
+        Event(type="PROTEST", trigger=Trigger(text="burned effigies", span=span_of(t, "burned effigies")),
+              actors=[_part(t, "The participants")], targets=[_part(t, "Valdorian generals")],
+              date=EventDate(text="on Friday", value="2026-01-09", span=friday)),
+        Event(type="DECLARE", trigger=Trigger(text="announced", span=span_of(t, "announced")),
+              actors=[_part(t, "the government")], date=EventDate(text="Last year", value="2025-01-10", span=span_of(t, "Last year"))),
+        Event(type="DEMAND", trigger=Trigger(text="renewed the demand", span=span_of(t, "renewed the demand")),
+              actors=[_part(t, "Karim al-Nasiri")], targets=[_part(t, "parliament")]),
+        Event(type="CONSULT", trigger=Trigger(text="would debate the expulsion bill", span=orfali_trigger),
+              actors=[_part(t, "parliament", None)], attributed_to=_quote_around(a, orfali_trigger)),
+    ], key=lambda e: e.trigger.span)
+    for i, ev in enumerate(a.events):
+        ev.id = f"V{i + 1}"
+    a.checks = [
+        Check(kind="quantity_conflict", severity="warning",
+              message="The headline speaks of a million-strong march; the body counts the participants in their thousands.",
+              evidence=[span_of(t, "Million-Strong March"), span_of(t, "in their thousands")]),
+        Check(kind="unattributed_claim", severity="info",
+              message="The number of troops that remain is given without a source.",
+              evidence=[span_of(t, "some 4,000 Valdorian troops remain at three bases")]),
+    ]
+    voices = []
+    for g in _groups(a):
+        qs = [a.quotes[i] for i in g.quotes]
+        ent = a.entity(g.entity)
+        voices.append(Voice(
+            name=None if g.key == "unattributed" else g.label, entity=g.entity, kind=g.kind,
+            quotes=len(qs), words=sum(len(q.text.split()) for q in qs),
+            stance="favourable" if g.key != "unattributed" else "unknown",
+            role=ent.descriptions[0] if ent is not None and ent.descriptions else None,
+            quote_ids=[q.id for q in qs],
+            mentions=sorted({tuple(q.speaker.span) for q in qs if q.speaker.span is not None}),
+        ))
+    _add_actor_stance(a, voices)
+    quoted = sum(q.span[1] - q.span[0] for q in a.quotes)
+    a.sourcing = Sourcing(
+        voices=voices, quoted_share=min(1.0, quoted / max(1, len(t))), one_sided=True,
+        summary="Every voice quoted backs the march; nobody from the other side is heard.",
+    )
+    return a
+
+
+def _add_actor_stance(a: Analysis, voices: list) -> None:
+    """Per-actor stances (an optional part of Voice): the first named person is critical of the Valdorians."""
+    import presslens.model as model
+
+    target = next((e for e in a.entities if e.name == "Valdorians"), None)
+    voice = next((v for v in voices if v.kind == "person" and v.name), None)
+    if not hasattr(model, "ActorStance") or "stances" not in model.Voice.model_fields or target is None or voice is None:
+        return
+    voice.stances = [model.ActorStance(entity=target.id, name=target.name, stance="critical")]
+
+
+def _groups(a: Analysis):
+    from presslens.render.spans import speaker_groups
+
+    return speaker_groups(a)
+
+
+@pytest.fixture(scope="session")
+def rally_base(example_paths) -> Analysis:
+    path = next((p for p in example_paths if p.name == RALLY), None)
+    if path is None:
+        pytest.skip(f"examples/{RALLY} is absent")
+    return _real_base(path)
+
+
+@pytest.fixture
+def rally(rally_base) -> Analysis:
+    """A fresh copy per test (tests may edit it)."""
+    return with_later_layers(rally_base)
+
+
+HOSTILE_MARKUP = '</textarea><script>alert(20)</script> "quoted" \'single\' <img src=x onerror=alert(21)> {{ 7*7 }} [x](javascript:alert(22))'
+
+
+def hostile_with_later_layers() -> Analysis:
+    """The hostile analysis plus hostile techniques, events, checks and voices."""
+    a = hostile_analysis()
+    t = a.document.text
+    img = span_of(t, "<img src=x onerror=alert(1)>")
+    doors = span_of(t, "behind closed doors")
+    a.techniques = [
+        Technique(technique="Loaded_Language", span=img, text=t[img[0]:img[1]], confidence=0.9,
+                  explanation=HOSTILE_MARKUP, method="rule"),
+        Technique(technique="<b onclick=alert(23)>Evil</b>", span=doors, text=t[doors[0]:doors[1]], confidence=0.4,
+                  explanation="<script>alert(24)</script>", method="model"),
+    ]
+    a.events = [
+        Event(type="<svg onload=alert(25)>", trigger=Trigger(text=t[doors[0]:doors[1]], span=doors),
+              actors=[Participant(text="<script>alert(26)</script>")], targets=[Participant(text='"><img src=x onerror=alert(27)>')],
+              location=Participant(text="</textarea>"), date=EventDate(text="<i>today</i>", value="<x>"),
+              size=EventSize(text="{{ 7*7 }}"), attributed_to="Q1"),
+        Event(type="ASSAULT", trigger=Trigger(text="met", span=span_of(t, "met")), attributed_to="<Q9>"),
+    ]
+    a.checks = [
+        Check(kind="<i>kind</i>", severity="warning", message=HOSTILE_MARKUP, evidence=[img, (5, 99999), (40, 10)]),
+    ]
+    a.sourcing = Sourcing(
+        voices=[Voice(name="<img src=x onerror=alert(28)>", kind="person", quotes=1, words=9, stance="critical",
+                      role='"><script>alert(29)</script>', quote_ids=["Q1"]),
+                Voice(name=None, kind="unknown", quotes=1, words=4)],
+        quoted_share=0.3, one_sided=False, summary="<script>alert(30)</script> </textarea>",
+    )
+    return a
+
+
+@pytest.fixture
+def hostile_full() -> Analysis:
+    return hostile_with_later_layers()

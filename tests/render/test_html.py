@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_lib
 import json
 import re
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ ALLOWED_TAGS = {
     "html", "head", "meta", "link", "title", "style", "body", "header", "h1", "h2", "h3", "p", "div",
     "fieldset", "legend", "label", "input", "span", "main", "article", "aside", "section", "ul", "li",
     "a", "em", "strong", "table", "thead", "tbody", "tr", "th", "td", "br", "footer", "script",
+    "button", "details", "summary", "ol",
 }
 
 
@@ -135,7 +137,7 @@ def test_html_later_layers_render_when_present(ferry):
     page = parse(render(ferry, "html"))
     assert "technique-0" in page.ids and "event-0" in page.ids
     text = " ".join(a.get("title") or "" for _, a in page.elements)
-    assert "Loaded_Language" in text and "Event: AGREE" in text
+    assert "Technique: Loaded language" in text and "Event: AGREE" in text
     assert squash("".join(page.article_text)) == squash(t)
 
 
@@ -187,3 +189,163 @@ def test_html_json_for_script_escapes_breakouts():
 def test_html_safe_url_allows_only_http():
     assert safe_url("https://example.org/a") == "https://example.org/a"
     assert safe_url(" JavaScript:alert(1)") is None and safe_url("data:text/html,x") is None and safe_url(None) is None
+
+
+# ---------------------------------------------------------------- techniques, events, checks, voices
+
+
+def _article_runs(page: Page) -> list[dict[str, str | None]]:
+    """Attributes of the highlighted runs inside the article pane (the key's samples have no data-*)."""
+    return [a for t, a in page.elements if t == "span" and any(k.startswith("data-") and k != "data-title" for k in a)]
+
+
+def _panel(html: str, section: str) -> str:
+    start = html.index(f'<section id="{section}">')
+    return html[start : html.index("</section>", start)]
+
+
+def test_html_techniques_coloured_by_family(rally):
+    from presslens.render.spans import technique_family
+
+    page = parse(render(rally, "html"))
+    runs = [a for a in _article_runs(page) if "data-technique" in a]
+    seen = set()
+    for a in runs:
+        ids = [int(x) for x in a["data-technique"].split()]
+        seen.update(ids)
+        families = re.findall(r"\btf-(\w+)", a["class"])
+        # one family class per run: the innermost technique's family
+        assert families == [technique_family(rally.techniques[ids[-1]].technique)[0]], a
+    assert seen == set(range(len(rally.techniques)))
+    # the nested "fools nobody" run carries both techniques, coloured by the inner one
+    nested = [a for a in runs if len(a["data-technique"].split()) == 2]
+    assert nested and all("tf-emotion" in a["class"] for a in nested)
+    assert sorted(i for i in page.ids if i.startswith("technique-")) == sorted(f"technique-{i}" for i in range(len(rally.techniques)))
+
+
+def test_html_technique_counts_and_sentence_view(rally):
+    from presslens.render.spans import technique_sentences
+
+    html = render(rally, "html")
+    table = html[html.index('<table class="nums" id="counts-techniques">') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr(?: class=\"fam\")?><td>(.*?)</td><td class=\"n\">(\d+)</td><td(?: class=\"n\")?>(\d*)</td></tr>", table)
+    flat = [(re.sub(r"<[^>]+>", "", name).strip(), int(n), s) for name, n, s in rows]
+    assert flat[:4] == [("Emotional appeal", 4, ""), ("Loaded language", 2, "2"), ("Flag-waving", 1, "1"), ("Exaggeration/minimisation", 1, "1")]
+    assert ("Doubt", 1, "1") in flat and ("Repetition", 1, "") in flat
+    assert sum(n for name, n, s in flat if s == "") == len(rally.techniques)  # family rows add up
+    # sentence view: the panel lists exactly the sentences that carry a technique, each linked to its run
+    hits, total = technique_sentences(rally)
+    sentences = _panel(html, "panel-sentences")
+    assert f"Sentences with techniques ({len(hits)} of {total})" in sentences
+    assert re.findall(r'href="#sentence-(\d+)"', sentences) == [str(h.number) for h in hits]
+    page = parse(html)
+    marked = {int(a["data-sentence"]) for a in _article_runs(page) if "data-sentence" in a}
+    assert marked == {h.number for h in hits}
+    for h in hits:
+        chunk = sentences.split(f">S{h.number}</a>")[1].split("<br>")[0]
+        assert squash(html_lib.unescape(re.sub(r"<[^>]+>", "", chunk))) == squash(rally.document.text[h.start : h.end])
+    assert '<span class="tpart">heroic volunteers</span>' in sentences
+    # the sentence view is a toggle next to the layers
+    assert 'data-view="sentences"' in html
+
+
+def test_html_checks_are_callouts_linked_to_evidence(rally):
+    html = render(rally, "html")
+    page = parse(html)
+    checks = _panel(html, "panel-checks")
+    assert checks.count('class="callout warning"') == 1 and checks.count('class="callout info"') == 1
+    assert 'href="#check-0"' in checks and 'data-layer="check" data-index="0"' in checks
+    assert "Quantity conflict" in checks and "[0–20]" in checks
+    # every evidence span is highlighted with the check's index; a warning's runs are styled as such
+    text = rally.document.text
+    for i, c in enumerate(rally.checks):
+        runs = [a for a in _article_runs(page) if str(i) in (a.get("data-check") or "").split()]
+        assert runs
+        assert all(("ck-warning" if c.severity == "warning" else "ck-info") in a["class"] for a in runs)
+        assert f"check-{i}" in page.ids
+        for s, e in c.evidence:
+            assert text[s:e] in html
+    assert ("check", "Check evidence") in [(k, v) for k, v in re.findall(r'data-layer="(\w+)" checked> ([^<]+)<', html)]
+
+
+def test_html_timeline_sorted_with_reporters(rally):
+    html = render(rally, "html")
+    tl = _panel(html, "panel-timeline")
+    assert "Timeline (5 events)" in tl
+    assert tl.index("2025-01-10") < tl.index("2026-01-09") < tl.index("<h3>Undated</h3>") < tl.index("renewed the demand")
+    assert "The participants → Valdorian generals" in tl and "in SAHRUN" in tl and "size: million-strong" in tl
+    orfali = next(i for i, q in enumerate(rally.quotes) if q.id == rally.events[-1].attributed_to)
+    assert f'reported by <a class="goto" href="#quote-{orfali}" data-layer="quote" data-index="{orfali}">Hamid Orfali</a>' in tl
+
+
+def test_html_voices_table_with_stance(rally):
+    html = render(rally, "html")
+    voices = _panel(html, "panel-sourcing")
+    src = rally.sourcing
+    assert f"Voices ({len(src.voices)})" in voices and src.summary in voices
+    assert f"Quoted share of the text: {src.quoted_share:.0%} · one-sided: yes" in voices
+    assert voices.count("<tr><td>") == len(src.voices)
+    assert "the secretary general of Jabhat’ul Sumud" in voices and 'class="badge st-favourable"' in voices
+    if any(getattr(v, "stances", None) for v in src.voices):
+        assert "toward Valdorians: critical" in voices
+
+
+def test_html_all_layers_keep_the_whole_text_and_unique_ids(rally):
+    page = parse(render(rally, "html"))
+    assert squash("".join(page.article_text)) == squash(rally.document.text)
+    assert len(page.ids) == len(set(page.ids))
+    assert "detail" in page.ids  # the click-for-details box (hidden until used)
+
+
+def test_html_hostile_later_layers_inject_nothing(hostile_full):
+    html = render(hostile_full, "html")
+    page = parse(html)
+    tags = {t for t, _ in page.elements}
+    assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
+    for tag, attrs in page.elements:
+        assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+        cls = attrs.get("class") or ""
+        assert re.fullmatch(r"[\w\- ]*", cls), cls  # classes come from fixed names, never from the article
+    assert html.count("<script") == 2 and "</textarea>" not in html and "<svg" not in html and "<i>" not in html
+    assert [a.get("type") for a, _ in page.scripts] == ["application/json", None]
+    data = json.loads(page.scripts[0][1])
+    assert data["technique"][0]["lines"][1].startswith("</textarea><script>alert(20)</script>")
+    assert data["check"][0]["title"] == "Check (warning): <i>kind</i>"
+    # shown as text: escaped once, readable
+    assert "&lt;/textarea&gt;&lt;script&gt;alert(20)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(28)&gt;" in html  # the voice name
+    assert "&lt;b onclick=alert(23)&gt;Evil&lt;/b&gt;" in html  # an unknown technique label, in the "other" family
+    assert squash("".join(page.article_text)) == squash(hostile_full.document.text)
+
+
+def test_html_large_analysis_stays_fast_and_bounded(build):
+    import time
+
+    from presslens.model import Analysis, Quantity, Quote, Speaker
+    from presslens.model import TECHNIQUES as LABELS
+
+    sentence = "The minister said the reckless plan was a disaster for 300 families, and critics called it a betrayal. "
+    text = "\n\n".join(sentence * 3 for _ in range(100)) + "\n"
+    doc = build.make_document(text)
+    doc.sentences = [(m.start(), m.end() - 1) for m in re.finditer(r"[^.\n]+\. ?", text)]
+    hits = list(re.finditer(r"reckless plan|a disaster|a betrayal", text))
+    techniques = [Technique(technique=LABELS[i % len(LABELS)], span=(m.start(), m.end()), text=m.group(), confidence=0.7,
+                            explanation=f"Reason {i}.", method="model") for i, m in enumerate(hits)]
+    quotes = [Quote(id=f"Q{i + 1}", kind="indirect", text=m.group(), span=(m.start(), m.end()), speaker=Speaker(kind="person"))
+              for i, m in enumerate(re.finditer(r"the reckless plan was a disaster for 300 families", text))]
+    numbers = [Quantity(text=m.group(), span=(m.start(), m.end()), value=300) for m in re.finditer(r"300 families", text)]
+    events = [Event(type="ACCUSE", trigger=Trigger(text="called", span=(m.start(), m.end())), attributed_to=f"Q{i + 1}")
+              for i, m in enumerate(re.finditer(r"called", text))]
+    checks = [Check(kind="quantity_conflict", severity="warning", message="Counts differ.", evidence=[numbers[i].span, numbers[i + 1].span])
+              for i in range(0, len(numbers) - 1, 2)]
+    big = Analysis(document=doc, techniques=techniques, quotes=quotes, quantities=numbers, events=events, checks=checks)
+    assert len(techniques) == 900
+    started = time.perf_counter()
+    html = render(big, "html")
+    elapsed = time.perf_counter() - started
+    assert elapsed < 5, elapsed  # about 0.3 s on a quiet machine
+    assert len(html) < 4_000_000
+    page = parse(html)
+    assert squash("".join(page.article_text)) == squash(text)
+    assert "<details>" in html  # a long list of spans starts folded

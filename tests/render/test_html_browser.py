@@ -151,10 +151,16 @@ def test_html_browser_readable_without_javascript(browser, tmp_path, ferry):
     assert page.locator("#panel-speakers li").count() == 5
 
 
-def test_html_browser_fits_a_narrow_window(browser, tmp_path, ferry):
-    o = _open(browser, tmp_path, render(ferry, "html"), width=360)
+@pytest.mark.parametrize("which", ["ferry", "rally"])
+def test_html_browser_fits_a_narrow_window(browser, tmp_path, which, request):
+    o = _open(browser, tmp_path, render(request.getfixturevalue(which), "html"), width=360)
     page = o.page
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    if which == "rally":  # details of a tapped highlight float over the bottom of the screen
+        page.click("#article .hl-technique >> nth=0")
+        box = page.locator("#detail").bounding_box()
+        assert box["y"] + box["height"] <= 900 and box["width"] <= 360
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     box_article = page.locator("#article").bounding_box()
     box_panel = page.locator("aside.panel").bounding_box()
     assert box_panel["y"] >= box_article["y"] + box_article["height"] - 1  # panel stacks below the article
@@ -168,3 +174,93 @@ def test_html_browser_prints_without_controls(browser, tmp_path, ferry):
     assert page.is_hidden("#layers")
     assert page.locator("aside.panel").evaluate("e => getComputedStyle(e).position") == "static"
     assert page.locator("#article .hl-quote").first.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+
+# ---------------------------------------------------------------- techniques, events, checks, voices
+
+
+def test_html_browser_click_technique_shows_explanation_in_panel(browser, tmp_path, rally):
+    o = _open(browser, tmp_path, render(rally, "html"))
+    page = o.page
+    assert page.is_hidden("#detail")
+    i = next(k for k, t in enumerate(rally.techniques) if t.technique == "Doubt")
+    page.click(f'#article .hl-technique[data-technique~="{i}"]')
+    page.wait_for_selector("#detail", state="visible")
+    shown = page.inner_text("#detail")
+    assert "Technique: Doubt" in shown and "family: Credibility" in shown
+    assert rally.techniques[i].explanation in shown and "confidence 0.77 · found by a rule" in shown
+    assert page.locator("#detail").evaluate("e => e.getBoundingClientRect().top >= 0")  # sticky: visible wherever the panel is
+    page.click("#detail-close")
+    assert page.is_hidden("#detail")
+    assert o.errors == [] and o.dialogs == []
+
+
+def test_html_browser_check_callout_focuses_its_evidence(browser, tmp_path, rally):
+    o = _open(browser, tmp_path, render(rally, "html"))
+    page = o.page
+    page.click('#panel-checks a.goto[data-layer="check"][data-index="0"]')
+    flashed = page.locator("#article .flash")
+    expected = page.locator('#article [data-check~="0"]').count()
+    assert expected >= len(rally.checks[0].evidence) and flashed.count() == expected
+    assert all("0" in (d or "").split() for d in flashed.evaluate_all("els => els.map(e => e.dataset.check)"))
+    focused = page.evaluate("(document.activeElement && document.activeElement.dataset.check) || ''")
+    assert "0" in focused.split()
+    style = page.locator('#article [data-check~="0"]').first.evaluate("e => getComputedStyle(e).boxShadow")
+    assert style != "none"
+    page.uncheck('#layers input[data-layer="check"]')
+    assert page.locator('#article [data-check~="0"]').first.evaluate("e => getComputedStyle(e).boxShadow") == "none"
+    assert o.errors == []
+
+
+def test_html_browser_sentence_view_and_technique_toggle(browser, tmp_path, rally):
+    o = _open(browser, tmp_path, render(rally, "html"))
+    page = o.page
+    colour = "e => getComputedStyle(e).color"
+    para = page.locator("#article p.para").nth(2)  # a paragraph without techniques
+    ink = para.evaluate(colour)
+    page.check('#layers input[data-view="sentences"]')
+    assert para.evaluate(colour) != ink  # faded
+    assert page.locator("#article .hl-sentence").first.evaluate(colour) == ink
+    page.uncheck('#layers input[data-view="sentences"]')
+    assert para.evaluate(colour) == ink
+    tech = page.locator("#article .hl-technique").first
+    assert tech.evaluate("e => getComputedStyle(e).backgroundImage") != "none"
+    page.uncheck('#layers input[data-layer="technique"]')
+    assert tech.evaluate("e => getComputedStyle(e).backgroundImage") == "none"
+    # a sentence link in the panel flashes that sentence
+    page.click("#panel-sentences a.goto >> nth=0")
+    assert page.locator("#article .flash.hl-sentence").count() >= 1
+    assert o.errors == []
+
+
+def test_html_browser_later_layers_readable_without_javascript(browser, tmp_path, rally):
+    o = _open(browser, tmp_path, render(rally, "html"), js=False)
+    page = o.page
+    assert page.is_hidden("#detail") and page.is_hidden("#layers")
+    tech = page.locator("#article .hl-technique").first
+    assert "Technique: " in (tech.get_attribute("title") or "") and "confidence" in (tech.get_attribute("title") or "")
+    assert page.locator("#panel-techniques li").count() == len(rally.techniques)  # every span with why, unfolded
+    assert page.is_visible("#panel-techniques details li >> nth=0")
+    assert page.locator("#panel-checks .callout").count() == len(rally.checks)
+    assert page.locator("#panel-timeline li").count() == len(rally.events)
+    assert page.locator("#panel-sourcing tbody tr").count() == len(rally.sourcing.voices)
+
+
+def test_html_browser_hostile_later_layers_run_nothing(browser, tmp_path, hostile_full):
+    o = _open(browser, tmp_path, render(hostile_full, "html"))
+    page = o.page
+    for el in page.locator("#article .hl").all():
+        el.hover()
+        el.click()
+    for el in page.locator("a.goto").all():
+        el.click()
+    page.wait_for_timeout(100)
+    assert o.dialogs == []
+    assert page.evaluate("document.querySelectorAll('img, svg, b, i, iframe, object, textarea').length") == 0
+    assert page.evaluate("document.scripts.length") == 2
+    assert page.evaluate("[...document.querySelectorAll('*')].flatMap(e => [...e.attributes]).filter(a => a.name.startsWith('on')).length") == 0
+    page.click('#article .hl-technique[data-technique~="0"]')
+    assert "</textarea><script>alert(20)</script>" in page.inner_text("#detail")  # the technique's explanation, as text
+    assert page.evaluate("document.querySelectorAll('img, svg, b, i, iframe, object, textarea').length") == 0
+    assert "<img src=x onerror=alert(28)>" in page.inner_text("#panel-sourcing")
+    assert o.errors == []

@@ -46,3 +46,12 @@ def test_init_real_examples_render_every_format(example_paths, analyze_text):
         pane = html[html.index('<article class="article"') : html.index("</article>")]
         shown = html_lib.unescape(re.sub(r"<[^>]+>", "", pane))
         assert "".join(shown.split()) == "".join(analysis.document.text.split()), path.name
+
+
+def test_init_every_format_renders_the_later_layers(rally, hostile_full):
+    for analysis in (rally, hostile_full):
+        for fmt in FORMATS:
+            out = render(analysis, fmt)
+            assert out and ("Timeline" in out or fmt == "json")
+    data = json.loads(render(rally, "json"))
+    assert len(data["techniques"]) == 9 and data["events"][-1]["attributed_to"].startswith("Q")

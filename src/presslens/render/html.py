@@ -1,5 +1,10 @@
 """Self-contained HTML report: the article with highlighted layers and a side panel.
 
+The panel holds, in order: details of the highlight last clicked, checks as call-outs linked
+to their evidence, speakers and quotes, voices, technique counts by family with every span
+and its explanation, the sentences that carry techniques, the timeline of events, entities,
+numbers and warnings. Everything stays readable with JavaScript off (titles, anchors, lists).
+
 Security model: the article is hostile. Every string from the analysis reaches the
 page through Jinja's autoescape (always on) and data for the script goes in a
 `<script type="application/json">` block escaped for `<`, `>`, `&`, U+2028/2029.
@@ -12,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,19 +31,40 @@ from .. import __version__
 from ..model import Analysis
 from .spans import (
     LAYERS,
+    OTHER_FAMILY,
+    TECHNIQUE_FAMILIES,
     UNATTRIBUTED,
-    Mark,
+    Run,
+    SentenceHit,
+    TimelineEntry,
+    check_evidence,
     highlight_blocks,
+    kind_name,
+    later_counts,
+    marked_pieces,
     one_line,
     plural,
     quantity_value,
-    shown_quote,
     quote_colours,
+    quote_index,
+    shown_quote,
     speaker_groups,
+    technique_counts,
+    technique_family,
+    technique_name,
+    technique_sentences,
+    timeline,
+    voice_stances,
+    who_to_whom,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
 SNIPPET = 240  # characters of a quote shown in the side panel and tooltips
+EVIDENCE_SHOWN = 5  # evidence snippets quoted under a check (all of them are highlighted)
+OPEN_LIST_MAX = 40  # longer lists of technique spans start folded (the count table sums them up)
+# Layers whose findings get an id at their first run, for side-panel links and #fragments.
+ANCHORED = frozenset({"quote", "entity", "number", "technique", "event", "check", "sentence"})
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -131,32 +158,46 @@ def _items(analysis: Analysis, labels: list[str]) -> dict[str, list[dict[str, An
             lines.append(f"counting: {one_line(n.counted)}")
         lines.append(f"kind: {n.kind}" + (" · approximate" if n.approximate else ""))
         numbers.append(Item(f"Number: {one_line(n.text)}", lines))
-    techniques = [
-        Item(f"Technique: {t.technique}", [one_line(t.explanation), f"confidence {t.confidence:.2f} ({t.method})"])
-        for t in analysis.techniques
-    ]
+    techniques = []
+    for t in analysis.techniques:
+        _, family = technique_family(t.technique)
+        techniques.append(Item(
+            f"Technique: {technique_name(t.technique)}",
+            [f"family: {family}", one_line(t.explanation) or "(no explanation given)",
+             f"confidence {t.confidence:.2f} · found by {'the model' if t.method == 'model' else 'a rule'}"],
+        ))
     events = []
-    for ev in analysis.events:
-        lines = [f"trigger: {one_line(ev.trigger.text)}"]
-        if ev.actors:
-            lines.append("actors: " + "; ".join(one_line(a.text) for a in ev.actors))
-        if ev.targets:
-            lines.append("targets: " + "; ".join(one_line(a.text) for a in ev.targets))
-        for label_, part in (("where", ev.location), ("when", ev.date), ("size", ev.size)):
-            if part is not None:
-                lines.append(f"{label_}: {one_line(part.text)}")
-        events.append(Item(f"Event: {ev.type}", lines))
+    dated, undated = timeline(analysis)
+    for entry in sorted(dated + undated, key=lambda x: x.index):
+        lines = [f"trigger: {entry.trigger}"]
+        if who_to_whom(entry):
+            lines.append(f"who: {who_to_whom(entry)}")
+        if entry.where:
+            lines.append(f"where: {entry.where}")
+        if entry.date or entry.date_text:
+            lines.append("when: " + " ".join(x for x in (entry.date, f"({entry.date_text})" if entry.date_text else "") if x))
+        if entry.size:
+            lines.append(f"size: {entry.size}")
+        if entry.reported_by:
+            lines.append(f"reported by {entry.reported_by}")
+        events.append(Item(f"Event: {entry.type}", lines))
+    checks = [
+        Item(f"Check ({c.severity}): {kind_name(c.kind)}", [one_line(c.message) or "(no message)"])
+        for c in analysis.checks
+    ]
     out = {
         "quote": quotes, "speaker": speakers, "cue": cues, "entity": entities,
-        "number": numbers, "technique": techniques, "event": events,
+        "number": numbers, "technique": techniques, "event": events, "check": checks,
     }
     return {k: [{"title": it.title, "lines": it.lines, "text": it.as_text()} for it in v] for k, v in out.items()}
 
 
-def _run_view(marks: tuple[Mark, ...], starts: tuple[Mark, ...], text: str, items: dict, colours: list[int], entity_types: list[str]) -> dict[str, Any]:
+def _run_view(run: Run, items: dict, colours: list[int], entity_types: list[str], families: list[str], severities: list[str]) -> dict[str, Any]:
+    marks, starts = run.marks, run.starts
+    anchors = [f"{m.layer}-{m.index}" for m in starts if m.layer in ANCHORED]
     if not marks:
-        return {"text": text, "classes": "", "data": {}, "title": "", "anchors": [f"{m.layer}-{m.index}" for m in starts]}
-    classes = ["hl"]
+        return {"text": run.text, "classes": "", "data": {}, "title": "", "anchors": anchors}
+    classes: list[str] = []
     data: dict[str, list[str]] = {}
     titles: list[str] = []
     for m in marks:
@@ -166,10 +207,14 @@ def _run_view(marks: tuple[Mark, ...], starts: tuple[Mark, ...], text: str, item
         idx = str(m.index)
         if idx not in data[m.layer]:
             data[m.layer].append(idx)
+            if m.layer == "sentence":
+                continue  # a view, not a finding: no details to show
             t = items[m.layer][m.index]["text"]
             if t not in titles:
                 titles.append(t)
-    # Innermost quote/speaker/entity decides the colour (marks are outermost first).
+    if titles:
+        classes.insert(0, "hl")
+    # The innermost mark of a layer decides its colour (marks are outermost first).
     for m in reversed(marks):
         if m.layer == "quote":
             classes.append(_colour_class("qc", colours[m.index]))
@@ -182,17 +227,90 @@ def _run_view(marks: tuple[Mark, ...], starts: tuple[Mark, ...], text: str, item
         if m.layer == "entity":
             classes.append(f"et-{entity_types[m.index]}")
             break
+    for m in reversed(marks):
+        if m.layer == "technique":
+            classes.append(f"tf-{families[m.index]}")
+            break
+    if "check" in data:
+        # evidence of any warning reads as a warning
+        classes.append("ck-warning" if any(severities[int(i)] == "warning" for i in data["check"]) else "ck-info")
     return {
-        "text": text,
+        "text": run.text,
         "classes": " ".join(classes),
         "data": {k: " ".join(v) for k, v in data.items()},
         "title": "\n".join(titles),
-        "anchors": [f"{m.layer}-{m.index}" for m in starts if m.layer in ("quote", "entity", "number", "technique", "event")],
+        "anchors": anchors,
     }
 
 
 def _colour_class(prefix: str, colour: int) -> str:
     return f"{prefix}-{'u' if colour < 0 else colour}"
+
+
+def _pieces(analysis: Analysis, hit: SentenceHit) -> list[dict[str, Any]]:
+    """A sentence for the side panel: whitespace folded, technique parts marked."""
+    text = analysis.document.text
+    spans = [tuple(analysis.techniques[i].span) for i in hit.techniques]
+    out = []
+    for piece, marked in marked_pieces(text, hit.start, hit.end, spans):
+        out.append({"text": _SPACES.sub(" ", piece), "marked": marked})
+    return out
+
+
+def _technique_context(analysis: Analysis) -> dict[str, Any]:
+    hits, n_sentences = technique_sentences(analysis)
+    rows = technique_counts(analysis)
+    families = []
+    for key, label, _ in (*TECHNIQUE_FAMILIES, (*OTHER_FAMILY, ())):
+        members = [r for r in rows if r.family == key]
+        if members:
+            families.append({"key": key, "label": label, "count": sum(r.count for r in members), "rows": members})
+    listed = []
+    for i, t in enumerate(analysis.techniques):
+        key, family = technique_family(t.technique)
+        listed.append({
+            "index": i, "family": key, "family_label": family, "name": technique_name(t.technique),
+            "text": one_line(t.text, 160), "explanation": one_line(t.explanation),
+            "confidence": f"{t.confidence:.2f}", "method": t.method,
+        })
+    sentences = []
+    for hit in hits:
+        names = sorted({analysis.techniques[i].technique for i in hit.techniques}, key=lambda x: technique_name(x))
+        sentences.append({
+            "number": hit.number, "pieces": _pieces(analysis, hit),
+            "techniques": [{"name": technique_name(x), "family": technique_family(x)[0]} for x in names],
+        })
+    return {
+        "families": families, "list": listed, "sentences": sentences, "n_sentences": n_sentences,
+        "open_list": len(listed) <= OPEN_LIST_MAX,
+    }
+
+
+def _event_view(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "index": entry.index, "type": entry.type, "trigger": entry.trigger, "date": entry.date,
+        "date_text": entry.date_text, "who": who_to_whom(entry), "where": entry.where, "size": entry.size,
+        "reported_by": entry.reported_by, "quote_index": entry.quote_index,
+    }
+
+
+def _sourcing_context(analysis: Analysis) -> dict[str, Any] | None:
+    src = analysis.sourcing
+    if src is None:
+        return None
+    quote_at = quote_index(analysis)
+    voices = []
+    for v in src.voices:
+        first = next((quote_at[q] for q in v.quote_ids if q in quote_at), None)
+        voices.append({
+            "name": one_line(v.name) or UNATTRIBUTED, "named": bool(one_line(v.name)), "entity": v.entity,
+            "kind": v.kind, "role": one_line(v.role), "quotes": v.quotes, "words": v.words,
+            "stance": v.stance, "toward": voice_stances(v), "quote_index": first,
+        })
+    return {
+        "summary": one_line(src.summary), "quoted_share": f"{src.quoted_share:.0%}",
+        "one_sided": {True: "yes", False: "no", None: "unknown"}[src.one_sided], "voices": voices,
+    }
 
 
 def report_context(analysis: Analysis) -> dict[str, Any]:
@@ -205,15 +323,26 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
             labels[i] = g.label
     items = _items(analysis, labels)
     entity_types = [e.type for e in analysis.entities]
+    families = [technique_family(t.technique)[0] for t in analysis.techniques]
+    severities = [c.severity for c in analysis.checks]
     paragraphs = []
-    for block in highlight_blocks(analysis):
-        runs = [_run_view(r.marks, r.starts, r.text, items, colours, entity_types) for r in block.runs]
+    for block in highlight_blocks(analysis, sentences=True):
+        runs = [_run_view(r, items, colours, entity_types, families, severities) for r in block.runs]
         is_title = doc.title_span is not None and (block.start, block.end) == tuple(doc.title_span)
         paragraphs.append({"start": block.start, "end": block.end, "runs": runs, "title": is_title})
+    checks = []
+    for i, c in enumerate(analysis.checks):
+        evidence = check_evidence(analysis, i)
+        checks.append({
+            "index": i, "kind": kind_name(c.kind), "severity": c.severity, "message": one_line(c.message),
+            "evidence": [{"text": one_line(doc.text[s:e], 160), "start": s, "end": e} for s, e in evidence[:EVIDENCE_SHOWN]],
+            "more": max(0, len(evidence) - EVIDENCE_SHOWN), "linked": bool(evidence),
+        })
     present = {
         "quote": bool(analysis.quotes), "speaker": any(q.speaker.span for q in analysis.quotes),
         "cue": any(q.cue for q in analysis.quotes), "entity": any(e.mentions for e in analysis.entities),
         "number": bool(analysis.quantities), "technique": bool(analysis.techniques), "event": bool(analysis.events),
+        "check": any(c["linked"] for c in checks),
     }
     speakers = []
     for g in groups:
@@ -245,19 +374,20 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
         }
         for i, n in enumerate(analysis.quantities)
     ]
-    checks = [
-        {
-            "kind": c.kind, "severity": c.severity, "message": one_line(c.message),
-            "evidence": [one_line(doc.text[s:e], 160) for s, e in c.evidence[:5]],
-        }
-        for c in analysis.checks
-    ]
+    dated, undated = timeline(analysis)
+    techniques = _technique_context(analysis)
     csp = (
         "default-src 'none'; "
         f"style-src '{_sha256(_block('css'))}'; "
         f"script-src '{_sha256(_block('js'))}'; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
+    counts = [
+        plural(len(doc.text), "character"),
+        f"{plural(len(analysis.quotes), 'quote')} from {plural(len(groups), 'speaker')}",
+        plural(len(analysis.entities), "entity", "entities"),
+        plural(len(analysis.quantities), "number"),
+    ]
     return {
         "a": analysis,
         "doc": doc,
@@ -269,17 +399,14 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
         "entities": entities,
         "numbers": numbers,
         "checks": checks,
-        "techniques": [{"index": i, "t": t, "text": one_line(t.text, 160), "explanation": one_line(t.explanation)} for i, t in enumerate(analysis.techniques)],
-        "events": [{"index": i, "ev": ev, "trigger": one_line(ev.trigger.text), "item": items["event"][i]} for i, ev in enumerate(analysis.events)],
+        "techniques": techniques,
+        "timeline": {"dated": [_event_view(e) for e in dated], "undated": [_event_view(e) for e in undated]},
+        "n_events": len(analysis.events),
+        "sourcing": _sourcing_context(analysis),
         "data_json": json_for_script(items),
         "csp": csp,
         "version": __version__,
-        "counts": " · ".join([
-            plural(len(doc.text), "character"),
-            f"{plural(len(analysis.quotes), 'quote')} from {plural(len(groups), 'speaker')}",
-            plural(len(analysis.entities), "entity", "entities"),
-            plural(len(analysis.quantities), "number"),
-        ]),
+        "counts": " · ".join(counts) + later_counts(analysis),
     }
 
 

@@ -1,4 +1,5 @@
-"""Markdown report: the terminal summary's content as CommonMark / GFM tables.
+"""Markdown report: the terminal summary's content as CommonMark / GFM tables (speakers, voices,
+entities, numbers, timeline, techniques with counts and the sentence view, checks).
 
 Article text is hostile: every article-derived string goes through `esc` (inline
 text) or `cell` (table cells), which backslash-escape Markdown and HTML syntax and
@@ -10,7 +11,22 @@ from __future__ import annotations
 import re
 
 from ..model import Analysis
-from .spans import one_line, plural, quantity_value, shown_quote, speaker_groups
+from .spans import (
+    check_evidence,
+    later_counts,
+    marked_pieces,
+    one_line,
+    plural,
+    quantity_value,
+    shown_quote,
+    speaker_groups,
+    technique_counts,
+    technique_name,
+    technique_sentences,
+    timeline,
+    voice_stances,
+    who_to_whom,
+)
 
 QUOTE_LIMIT = 600
 
@@ -54,7 +70,7 @@ def render_markdown(analysis: Analysis) -> str:
     lines += [
         f"*{plural(len(text), 'character')} · {plural(len(analysis.quotes), 'quote')} from "
         f"{plural(len(groups), 'speaker')} · {plural(len(analysis.entities), 'entity', 'entities')} · "
-        f"{plural(len(analysis.quantities), 'number')}*",
+        f"{plural(len(analysis.quantities), 'number')}{later_counts(analysis)}*",
         "",
     ]
 
@@ -76,6 +92,8 @@ def render_markdown(analysis: Analysis) -> str:
             tail = f" ({'; '.join(details)})" if details else ""
             lines.append(f"- `{q.kind}` {shown}{tail}")
         lines.append("")
+
+    lines += _voices(analysis)
 
     lines += [f"## Entities ({len(analysis.entities)})", ""]
     if analysis.entities:
@@ -105,48 +123,127 @@ def render_markdown(analysis: Analysis) -> str:
         lines.append("_None found._")
     lines.append("")
 
-    if analysis.techniques:
-        lines += [f"## Persuasion techniques ({len(analysis.techniques)})", ""]
-        rows = [
-            [cell(t.technique), cell(t.text, 160), f"{t.confidence:.2f}", cell(t.explanation)]
-            for t in analysis.techniques
-        ]
-        lines += _table(["Technique", "Text", "Confidence", "Why"], rows) + [""]
-    if analysis.events:
-        lines += [f"## Events ({len(analysis.events)})", ""]
-        rows = []
-        for ev in analysis.events:
-            where = [x.text for x in (ev.location, ev.date, ev.size) if x is not None]
-            rows.append(
-                [
-                    cell(ev.type),
-                    cell(ev.trigger.text),
-                    cell("; ".join(a.text for a in ev.actors)),
-                    cell("; ".join(a.text for a in ev.targets)),
-                    cell("; ".join(where)),
-                ]
-            )
-        lines += _table(["Type", "Trigger", "Actors", "Targets", "Where / when / size"], rows) + [""]
-    if analysis.checks:
-        lines += [f"## Checks ({len(analysis.checks)})", ""]
-        for c in analysis.checks:
-            lines.append(f"- **{c.severity}** *{esc(c.kind)}*: {esc(c.message)}")
-            for s, e in c.evidence[:5]:
-                lines.append(f"  - “{esc(text[s:e], 160)}” \\[{s}–{e}\\]")
-        lines.append("")
-    if analysis.sourcing is not None:
-        src = analysis.sourcing
-        one_sided = {True: "yes", False: "no", None: "unknown"}[src.one_sided]
-        lines += ["## Sourcing", ""]
-        if src.summary:
-            lines += [esc(src.summary), ""]
-        lines += [f"Quoted share: {src.quoted_share:.0%} · one-sided: {one_sided}", ""]
-        if src.voices:
-            rows = [
-                [cell(v.name or "unattributed"), v.kind, str(v.quotes), str(v.words), v.stance] for v in src.voices
-            ]
-            lines += _table(["Voice", "Kind", "Quotes", "Words", "Stance"], rows) + [""]
+    lines += _timeline(analysis)
+    lines += _techniques(analysis)
+    lines += _sentences(analysis)
+    lines += _checks(analysis)
     if analysis.warnings:
         lines += [f"## Warnings ({len(analysis.warnings)})", ""]
         lines += [f"- {esc(w)}" for w in analysis.warnings] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+EVIDENCE_SHOWN = 5
+
+
+def _voices(analysis: Analysis) -> list[str]:
+    src = analysis.sourcing
+    if src is None:
+        return []
+    one_sided = {True: "yes", False: "no", None: "unknown"}[src.one_sided]
+    lines = [f"## Voices ({len(src.voices)})", ""]
+    if src.summary:
+        lines += [esc(src.summary), ""]
+    lines += [f"Quoted share: {src.quoted_share:.0%} · one-sided: {one_sided}", ""]
+    if src.voices:
+        rows = [
+            [f"**{cell(v.name)}**" if v.name else "_unattributed_", v.kind, cell(v.role), str(v.quotes), str(v.words),
+             v.stance + (f" ({esc(voice_stances(v))})" if voice_stances(v) else "")]
+            for v in src.voices
+        ]
+        lines += _table(["Voice", "Kind", "Role", "Quotes", "Words", "Stance"], rows)
+    else:
+        lines.append("_No voices._")
+    return lines + [""]
+
+
+def _timeline(analysis: Analysis) -> list[str]:
+    if not analysis.events:
+        return []
+    dated, undated = timeline(analysis)
+    rows = []
+    for entry in [*dated, *undated]:
+        details = []
+        if entry.date_text:
+            details.append(f"“{esc(entry.date_text)}”")
+        if entry.where:
+            details.append(f"in {esc(entry.where)}")
+        if entry.size:
+            details.append(f"size {esc(entry.size)}")
+        if entry.reported_by:
+            details.append(f"reported by {esc(entry.reported_by)}")
+        rows.append([
+            esc(entry.date) if entry.date else "_undated_", cell(entry.type), cell(who_to_whom(entry)),
+            cell(entry.trigger), "; ".join(details) or " ",
+        ])
+    return [f"## Timeline ({len(analysis.events)})", ""] + _table(["When", "Type", "Who → whom", "What", "Details"], rows) + [""]
+
+
+def _techniques(analysis: Analysis) -> list[str]:
+    if not analysis.techniques:
+        return []
+    lines = [f"## Persuasion techniques ({len(analysis.techniques)})", ""]
+    rows = []
+    counts = technique_counts(analysis)
+    family = None
+    for r in counts:
+        if r.family != family:
+            family = r.family
+            rows.append([f"**{esc(r.family_label)}**", str(sum(x.count for x in counts if x.family == family)), " "])
+        rows.append([f"{esc(r.name)}", str(r.count), str(r.sentences)])
+    lines += _table(["Technique", "Spans", "Sentences"], rows) + [""]
+    for t in analysis.techniques:
+        lines.append(
+            f"- **{esc(technique_name(t.technique))}** “{esc(t.text, 160)}” ({t.confidence:.2f}, {t.method}): "
+            f"{esc(t.explanation) or '_no explanation given_'}"
+        )
+    return lines + [""]
+
+
+def _sentences(analysis: Analysis) -> list[str]:
+    hits, total = technique_sentences(analysis)
+    if not hits:
+        return []
+    text = analysis.document.text
+    lines = [f"## Sentences with techniques ({len(hits)} of {total})", ""]
+    for hit in hits:
+        spans = [tuple(analysis.techniques[i].span) for i in hit.techniques]
+        shown = "".join(_strong(piece) if marked else esc_keep_edges(piece) for piece, marked in marked_pieces(text, hit.start, hit.end, spans))
+        names: list[str] = []
+        for i in hit.techniques:
+            name = technique_name(analysis.techniques[i].technique)
+            if name not in names:
+                names.append(name)
+        lines.append(f"- **S{hit.number}** {shown.strip()}  \n  _{esc(', '.join(names))}_")
+    return lines + [""]
+
+
+def _checks(analysis: Analysis) -> list[str]:
+    if not analysis.checks:
+        return []
+    text = analysis.document.text
+    lines = [f"## Checks ({len(analysis.checks)})", ""]
+    for i, c in enumerate(analysis.checks):
+        lines.append(f"- **{c.severity}** *{esc(c.kind)}*: {esc(c.message)}")
+        evidence = check_evidence(analysis, i)
+        for s, e in evidence[:EVIDENCE_SHOWN]:
+            lines.append(f"  - “{esc(text[s:e], 160)}” \\[{s}–{e}\\]")
+        if len(evidence) > EVIDENCE_SHOWN:
+            lines.append(f"  - and {len(evidence) - EVIDENCE_SHOWN} more")
+    return lines + [""]
+
+
+def esc_keep_edges(text: str) -> str:
+    """esc() for a piece inside a line: keeps one space at either edge where the text had whitespace."""
+    inner = esc(text)
+    if not inner:
+        return " " if text else ""
+    return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
+
+
+def _strong(text: str) -> str:
+    """Bold a marked piece; whitespace stays outside the ** so CommonMark still sees emphasis."""
+    inner = esc(text)
+    if not inner:
+        return esc_keep_edges(text)
+    return (" " if text[:1].isspace() else "") + f"**{inner}**" + (" " if text[-1:].isspace() else "")

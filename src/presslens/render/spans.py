@@ -1,4 +1,5 @@
-"""Helpers shared by the renderers: speaker groups, value formatting, highlight runs.
+"""Helpers shared by the renderers: speaker groups, technique families, sentence view,
+timeline, value formatting, highlight runs.
 
 Findings of different layers overlap and nest (a number inside a quote inside a
 paragraph). `segment` cuts the text at every span boundary into runs and gives each
@@ -7,9 +8,10 @@ run every mark that covers it, so a renderer never has to nest tags by hand.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from ..model import Analysis, Quantity, Quote
+from ..model import Analysis, Event, Participant, Quantity, Quote
 
 UNATTRIBUTED = "unattributed"
 # Number of distinct speaker colours in the HTML palette (speakers beyond it cycle).
@@ -24,7 +26,230 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("number", "Numbers"),
     ("technique", "Techniques"),
     ("event", "Events"),
+    ("check", "Check evidence"),
 )
+
+# ---------------------------------------------------------------- technique families
+
+# The 14 PTC labels grouped by what they do to the reader; every renderer colours and
+# counts techniques by these families. (key used in CSS classes, label shown, PTC labels)
+TECHNIQUE_FAMILIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("emotion", "Emotional appeal",
+     ("Loaded_Language", "Appeal_to_fear-prejudice", "Flag-Waving", "Exaggeration,Minimisation")),
+    ("attack", "Attacks on people and arguments",
+     ("Name_Calling,Labeling", "Bandwagon,Reductio_ad_hitlerum", "Whataboutism,Straw_Men,Red_Herring")),
+    ("simplify", "Simplification",
+     ("Black-and-White_Fallacy", "Causal_Oversimplification", "Thought-terminating_Cliches", "Slogans")),
+    ("credibility", "Credibility", ("Appeal_to_Authority", "Doubt")),
+    ("repetition", "Repetition", ("Repetition",)),
+)
+# A label outside PTC's 14 (a newer model, a hand-edited file) still renders, in this family.
+OTHER_FAMILY = ("other", "Other")
+
+_FAMILY_OF = {label: (key, name) for key, name, labels in TECHNIQUE_FAMILIES for label in labels}
+_TECHNIQUE_ORDER = {label: i for i, label in enumerate(lb for _, _, labels in TECHNIQUE_FAMILIES for lb in labels)}
+
+
+def technique_family(technique: str) -> tuple[str, str]:
+    """(family key, family label) of a technique label."""
+    return _FAMILY_OF.get(technique, OTHER_FAMILY)
+
+
+def technique_name(technique: str) -> str:
+    """A PTC label as readers write it: 'Name_Calling,Labeling' -> 'Name calling/labeling'."""
+    if technique not in _FAMILY_OF:
+        return one_line(technique) or "(no label)"  # not a PTC label: shown as given
+    words = one_line(technique.replace("_", " ").replace(",", "/"))
+    return words[:1].upper() + words[1:].lower()
+
+
+@dataclass
+class TechniqueCount:
+    family: str  # family key
+    family_label: str
+    technique: str  # the label as the analysis gives it
+    name: str  # readable
+    count: int
+    sentences: int  # sentences carrying this technique
+
+
+def technique_counts(analysis: Analysis) -> list[TechniqueCount]:
+    """One row per technique found, in family order, most frequent first within a family."""
+    counts: dict[str, int] = {}
+    for t in analysis.techniques:
+        counts[t.technique] = counts.get(t.technique, 0) + 1
+    per_sentence: dict[str, int] = {}
+    for hit in technique_sentences(analysis)[0]:
+        for label in {analysis.techniques[i].technique for i in hit.techniques}:
+            per_sentence[label] = per_sentence.get(label, 0) + 1
+    family_order = {key: i for i, (key, _, _) in enumerate(TECHNIQUE_FAMILIES)}
+    rows = []
+    for label, n in counts.items():
+        key, family_label = technique_family(label)
+        rows.append(TechniqueCount(key, family_label, label, technique_name(label), n, per_sentence.get(label, 0)))
+    rows.sort(key=lambda r: (family_order.get(r.family, len(family_order)), -r.count, _TECHNIQUE_ORDER.get(r.technique, 99), r.technique))
+    return rows
+
+
+# ---------------------------------------------------------------- sentence view
+
+
+@dataclass
+class SentenceHit:
+    number: int  # 1-based position among all sentences of the document
+    start: int
+    end: int
+    techniques: list[int]  # indexes into analysis.techniques whose span overlaps the sentence
+
+
+def sentence_units(analysis: Analysis) -> list[tuple[int, int]]:
+    """Sentence spans, sorted and clipped; paragraphs stand in when the document has no sentences."""
+    n = len(analysis.document.text)
+    sents = sorted(s for s in (_valid(s, n) for s in analysis.document.sentences) if s is not None)
+    return sents if sents else blocks_of(analysis)
+
+
+def technique_sentences(analysis: Analysis) -> tuple[list[SentenceHit], int]:
+    """Sentences that carry at least one technique, and the number of sentences in all."""
+    units = sentence_units(analysis)
+    if not analysis.techniques or not units:
+        return [], len(units)
+    n = len(analysis.document.text)
+    starts = [s for s, _ in units]
+    ends = [e for _, e in units]
+    hits: dict[int, list[int]] = {}
+    for ti, t in enumerate(analysis.techniques):
+        span = _valid(t.span, n)
+        if span is None:
+            continue
+        # sentences with end > span start and start < span end (units are sorted, mostly disjoint)
+        lo = bisect_right(ends, span[0])
+        hi = bisect_left(starts, span[1])
+        for si in range(lo, max(lo, hi)):
+            if units[si][0] < span[1] and units[si][1] > span[0]:
+                hits.setdefault(si, []).append(ti)
+    return [SentenceHit(si + 1, units[si][0], units[si][1], hits[si]) for si in sorted(hits)], len(units)
+
+
+def marked_pieces(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """text[start:end] cut into (piece, inside any of spans) runs; overlapping spans are merged."""
+    inside = sorted((max(s, start), min(e, end)) for s, e in spans if min(e, end) > max(s, start))
+    merged: list[list[int]] = []
+    for s, e in inside:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    out: list[tuple[str, bool]] = []
+    pos = start
+    for s, e in merged:
+        if s > pos:
+            out.append((text[pos:s], False))
+        out.append((text[s:e], True))
+        pos = e
+    if pos < end:
+        out.append((text[pos:end], False))
+    return out
+
+
+# ---------------------------------------------------------------- timeline
+
+
+@dataclass
+class TimelineEntry:
+    index: int  # into analysis.events
+    type: str
+    trigger: str
+    date: str  # the date value (YYYY-MM-DD) or "" when undated
+    date_text: str  # the date as written, "" when none
+    who: str  # actors, "; "-joined
+    whom: str  # targets
+    where: str
+    size: str
+    reported_by: str | None  # speaker label of the quote that reports the event
+    quote_index: int | None  # index of that quote in analysis.quotes
+
+
+def participant_name(analysis: Analysis, part: Participant | None) -> str:
+    """The resolved entity's name when known (a pronoun reads as whom it means), else the text."""
+    if part is None:
+        return ""
+    ent = analysis.entity(part.entity)
+    return one_line(ent.name) if ent is not None else one_line(part.text)
+
+
+def timeline(analysis: Analysis) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
+    """(dated events sorted by date value then position, undated events in text order)."""
+    quote_at = {q.id: i for i, q in enumerate(analysis.quotes)}
+    dated: list[tuple[tuple[str, int], TimelineEntry]] = []
+    undated: list[tuple[int, TimelineEntry]] = []
+    for i, ev in enumerate(analysis.events):
+        entry = _timeline_entry(analysis, i, ev, quote_at)
+        pos = ev.trigger.span[0] if ev.trigger.span else 0
+        if entry.date:
+            dated.append(((entry.date, pos), entry))
+        else:
+            undated.append((pos, entry))
+    dated.sort(key=lambda x: x[0])
+    undated.sort(key=lambda x: x[0])
+    return [e for _, e in dated], [e for _, e in undated]
+
+
+def _timeline_entry(analysis: Analysis, i: int, ev: Event, quote_at: dict[str, int]) -> TimelineEntry:
+    reported_by = None
+    qi = quote_at.get(ev.attributed_to) if ev.attributed_to else None
+    if qi is not None:
+        reported_by = speaker_key(analysis, analysis.quotes[qi])[1]
+    elif ev.attributed_to:
+        reported_by = f"quote {ev.attributed_to}"
+    return TimelineEntry(
+        index=i,
+        type=one_line(ev.type),
+        trigger=one_line(ev.trigger.text),
+        date=one_line(ev.date.value) if ev.date is not None and ev.date.value else "",
+        date_text=one_line(ev.date.text) if ev.date is not None else "",
+        who="; ".join(participant_name(analysis, p) for p in ev.actors),
+        whom="; ".join(participant_name(analysis, p) for p in ev.targets),
+        where=participant_name(analysis, ev.location),
+        size=one_line(ev.size.text) if ev.size is not None else "",
+        reported_by=reported_by,
+        quote_index=qi,
+    )
+
+
+def who_to_whom(entry: TimelineEntry) -> str:
+    """'A → B', 'A', '→ B' or '' for an event's participants."""
+    if entry.who and entry.whom:
+        return f"{entry.who} → {entry.whom}"
+    if entry.whom:
+        return f"→ {entry.whom}"
+    return entry.who
+
+
+def check_evidence(analysis: Analysis, index: int) -> list[tuple[int, int]]:
+    """A check's evidence spans that point inside the text."""
+    n = len(analysis.document.text)
+    return [v for v in (_valid(s, n) for s in analysis.checks[index].evidence) if v is not None]
+
+
+def kind_name(kind: str) -> str:
+    """A check kind as a phrase: 'quantity_conflict' -> 'Quantity conflict'."""
+    words = one_line(kind.replace("_", " "))
+    return words[:1].upper() + words[1:] if words else "(no kind)"
+
+
+def voice_stances(voice: object) -> str:
+    """'toward Valdoria: critical; NRF: favourable' from a voice's per-actor stances ('' if none known)."""
+    parts = [
+        f"{one_line(st.name)}: {st.stance}"
+        for st in getattr(voice, "stances", None) or []  # per-actor stances are optional in version 1
+        if st.stance != "unknown" and one_line(st.name)
+    ]
+    return ("toward " + "; ".join(parts)) if parts else ""
+
+
+def quote_index(analysis: Analysis) -> dict[str, int]:
+    return {q.id: i for i, q in enumerate(analysis.quotes)}
 
 
 # ---------------------------------------------------------------- speakers
@@ -115,6 +340,16 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
+def later_counts(analysis: Analysis) -> str:
+    """' · 9 techniques · 5 events · 2 checks' for the layers that found something ('' if none)."""
+    parts = [
+        plural(n, word)
+        for n, word in ((len(analysis.techniques), "technique"), (len(analysis.events), "event"), (len(analysis.checks), "check"))
+        if n
+    ]
+    return "".join(f" · {p}" for p in parts)
+
+
 def one_line(text: str | None, limit: int = 0) -> str:
     """Collapse whitespace (quotes may span paragraphs); cut to ``limit`` characters with an ellipsis."""
     if not text:
@@ -140,7 +375,7 @@ def shown_quote(text: str, kind: str) -> str:
 
 @dataclass(frozen=True)
 class Mark:
-    layer: str  # one of LAYERS' keys
+    layer: str  # one of LAYERS' keys, or "sentence" (the sentence view)
     index: int  # index into the layer's list in the analysis (speaker/cue: the quote's index)
     start: int
     end: int
@@ -174,7 +409,7 @@ def _valid(span: tuple[int, int] | None, n: int) -> tuple[int, int] | None:
     return (s, e) if e > s else None
 
 
-def collect_marks(analysis: Analysis) -> list[Mark]:
+def collect_marks(analysis: Analysis, *, sentences: bool = False) -> list[Mark]:
     n = len(analysis.document.text)
     marks: list[Mark] = []
 
@@ -197,6 +432,13 @@ def collect_marks(analysis: Analysis) -> list[Mark]:
         add("technique", i, t.span)
     for i, ev in enumerate(analysis.events):
         add("event", i, ev.trigger.span)
+    for i, c in enumerate(analysis.checks):
+        for span in c.evidence:
+            add("check", i, span)
+    if sentences:
+        # The sentence view: runs of sentences that carry a technique (numbered like the lists).
+        for hit in technique_sentences(analysis)[0]:
+            add("sentence", hit.number, (hit.start, hit.end))
     return marks
 
 
@@ -275,5 +517,6 @@ def segment(text: str, blocks: list[tuple[int, int]], marks: list[Mark]) -> list
     return out
 
 
-def highlight_blocks(analysis: Analysis) -> list[Block]:
-    return segment(analysis.document.text, blocks_of(analysis), collect_marks(analysis))
+def highlight_blocks(analysis: Analysis, *, sentences: bool = False) -> list[Block]:
+    """The article cut into runs; ``sentences`` adds "sentence" marks for the sentence view."""
+    return segment(analysis.document.text, blocks_of(analysis), collect_marks(analysis, sentences=sentences))

@@ -1,4 +1,5 @@
-"""Terminal summary with rich: header, speakers → quotes, entities, numbers, later layers.
+"""Terminal summary with rich: header, speakers → quotes, entities, numbers, checks, voices,
+techniques (count table, spans, sentence view) and the timeline of events.
 
 Article-derived strings are always wrapped in `rich.text.Text`, never parsed as rich
 markup, so "[bold]" or "[link=…]" in an article prints as written.
@@ -6,6 +7,7 @@ markup, so "[bold]" or "[link=…]" in an article prints as written.
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 from rich import box
@@ -15,7 +17,23 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import Analysis
-from .spans import one_line, plural, quantity_value, shown_quote, speaker_groups
+from .spans import (
+    check_evidence,
+    later_counts,
+    marked_pieces,
+    one_line,
+    plural,
+    quantity_value,
+    shown_quote,
+    speaker_groups,
+    technique_counts,
+    technique_family,
+    technique_name,
+    technique_sentences,
+    timeline,
+    voice_stances,
+    who_to_whom,
+)
 
 WIDTH = 100
 QUOTE_LIMIT = 400  # characters of a quote shown in the terminal
@@ -44,7 +62,8 @@ def _header(console: Console, analysis: Analysis) -> None:
         Text(
             f"{plural(len(doc.text), 'character')} · {plural(len(doc.paragraphs), 'paragraph')} · "
             f"{plural(len(analysis.quotes), 'quote')} from {plural(len(speakers), 'speaker')} · "
-            f"{plural(len(analysis.entities), 'entity', 'entities')} · {plural(len(analysis.quantities), 'number')}",
+            f"{plural(len(analysis.entities), 'entity', 'entities')} · {plural(len(analysis.quantities), 'number')}"
+            + later_counts(analysis),
             style="dim",
         )
     )
@@ -120,49 +139,149 @@ def _numbers(console: Console, analysis: Analysis) -> None:
     console.print(Padding(table, (0, 0, 0, 2)))
 
 
-def _later_layers(console: Console, analysis: Analysis) -> None:
+FAMILY_STYLES = {  # terminal colours of the technique families (same hues as the HTML report)
+    "emotion": "red", "attack": "magenta", "simplify": "yellow", "credibility": "cyan", "repetition": "green", "other": "white",
+}
+EVIDENCE_SHOWN = 5
+
+
+def _techniques(console: Console, analysis: Analysis) -> None:
+    if not analysis.techniques:
+        return
+    _section(console, "Persuasion techniques", len(analysis.techniques))
+    table = _table("Technique", "Spans", "Sentences")
+    table.columns[1].justify = table.columns[2].justify = "right"
+    rows = technique_counts(analysis)
+    family = None
+    for r in rows:
+        if r.family != family:
+            family = r.family
+            total = sum(x.count for x in rows if x.family == family)
+            table.add_row(Text(r.family_label, style=f"bold {FAMILY_STYLES.get(family, '')}".strip()), Text(str(total)), Text(""))
+        table.add_row(Text("  " + r.name), Text(str(r.count)), Text(str(r.sentences)))
+    console.print(Padding(table, (0, 0, 0, 2)))
+    console.print()
+    for t in analysis.techniques:
+        key, _ = technique_family(t.technique)
+        line = Text()
+        line.append(technique_name(t.technique), style=f"bold {FAMILY_STYLES.get(key, '')}".strip())
+        line.append("  ")
+        line.append(f"“{one_line(t.text, 160)}”")
+        line.append(f"  ({t.confidence:.2f}, {t.method})", style="dim")
+        console.print(Padding(line, (0, 0, 0, 2)))
+        console.print(Padding(Text(one_line(t.explanation) or "(no explanation given)", style="dim"), (0, 0, 0, 6)))
+
+
+def _sentences(console: Console, analysis: Analysis) -> None:
+    hits, total = technique_sentences(analysis)
+    if not hits:
+        return
     text = analysis.document.text
-    if analysis.techniques:
-        _section(console, "Persuasion techniques", len(analysis.techniques))
-        table = _table("Technique", "Text", "Conf.", "Why")
-        for t in analysis.techniques:
-            table.add_row(Text(t.technique), Text(one_line(t.text, 160)), Text(f"{t.confidence:.2f}"), Text(one_line(t.explanation)))
-        console.print(Padding(table, (0, 0, 0, 2)))
-    if analysis.events:
-        _section(console, "Events", len(analysis.events))
-        table = _table("Type", "Trigger", "Actors", "Targets", "Where / when / size")
-        for ev in analysis.events:
-            where = [x.text for x in (ev.location, ev.date, ev.size) if x is not None]
-            table.add_row(
-                Text(ev.type),
-                Text(one_line(ev.trigger.text)),
-                Text("; ".join(one_line(a.text) for a in ev.actors)),
-                Text("; ".join(one_line(a.text) for a in ev.targets)),
-                Text("; ".join(one_line(w) for w in where)),
-            )
-        console.print(Padding(table, (0, 0, 0, 2)))
-    if analysis.checks:
-        _section(console, "Checks", len(analysis.checks))
-        for c in analysis.checks:
-            line = Text("  ")
-            line.append(f"[{c.severity}] ", style="yellow" if c.severity == "warning" else "blue")
-            line.append(f"{c.kind}: ", style="bold")
-            line.append(one_line(c.message))
-            console.print(line)
-            for s, e in c.evidence[:5]:
-                console.print(Text(f"      “{one_line(text[s:e], 160)}” [{s}–{e}]", style="dim"))
-    if analysis.sourcing is not None:
-        src = analysis.sourcing
-        _section(console, "Sourcing")
-        if src.summary:
-            console.print(Padding(Text(one_line(src.summary)), (0, 0, 0, 2)))
-        one_sided = {True: "yes", False: "no", None: "unknown"}[src.one_sided]
-        console.print(Text(f"  quoted share {src.quoted_share:.0%} · one-sided: {one_sided}", style="dim"))
-        if src.voices:
-            table = _table("Voice", "Kind", "Quotes", "Words", "Stance")
-            for v in src.voices:
-                table.add_row(Text(one_line(v.name) or "unattributed"), Text(v.kind), Text(str(v.quotes)), Text(str(v.words)), Text(v.stance))
-            console.print(Padding(table, (0, 0, 0, 2)))
+    _section(console, f"Sentences with techniques ({len(hits)} of {total})")
+    for hit in hits:
+        line = Text()
+        line.append(f"S{hit.number}  ", style="bold")
+        spans = [tuple(analysis.techniques[i].span) for i in hit.techniques]
+        pos = hit.start
+        for piece, marked in marked_pieces(text, hit.start, hit.end, spans):
+            shown = _SPACES.sub(" ", piece)
+            if marked:
+                # coloured by the family of the first technique covering the piece (brackets for no colour)
+                first = next((i for i in hit.techniques if analysis.techniques[i].span[0] <= pos < analysis.techniques[i].span[1]), None)
+                family = technique_family(analysis.techniques[first].technique)[0] if first is not None else "other"
+                line.append(f"⟦{shown}⟧", style=f"bold underline {FAMILY_STYLES.get(family, '')}".strip())
+            else:
+                line.append(shown)
+            pos += len(piece)
+        console.print(Padding(line, (0, 0, 0, 2)))
+        labels = []
+        for i in hit.techniques:
+            name = technique_name(analysis.techniques[i].technique)
+            if name not in labels:
+                labels.append(name)
+        console.print(Padding(Text(", ".join(labels), style="dim"), (0, 0, 0, 6)))
+
+
+def _timeline(console: Console, analysis: Analysis) -> None:
+    if not analysis.events:
+        return
+    dated, undated = timeline(analysis)
+    _section(console, "Timeline", len(analysis.events))
+    table = _table("When", "Type", "Who → whom", "What", "Details")
+    for entry in [*dated, *undated]:
+        details = []
+        if entry.date_text:
+            details.append(f"“{entry.date_text}”")
+        if entry.where:
+            details.append(f"in {entry.where}")
+        if entry.size:
+            details.append(f"size {entry.size}")
+        if entry.reported_by:
+            details.append(f"reported by {entry.reported_by}")
+        table.add_row(
+            Text(entry.date) if entry.date else Text("undated", style="dim italic"),
+            Text(entry.type),
+            Text(who_to_whom(entry)),
+            Text(entry.trigger),
+            Text("; ".join(details)),
+        )
+    console.print(Padding(table, (0, 0, 0, 2)))
+
+
+def _checks(console: Console, analysis: Analysis) -> None:
+    if not analysis.checks:
+        return
+    text = analysis.document.text
+    _section(console, "Checks", len(analysis.checks))
+    for i, c in enumerate(analysis.checks):
+        line = Text()
+        line.append(f"[{c.severity}] ", style="bold yellow" if c.severity == "warning" else "blue")
+        line.append(f"{c.kind}: ", style="bold")
+        line.append(one_line(c.message))
+        console.print(Padding(line, (0, 0, 0, 2)))
+        evidence = check_evidence(analysis, i)
+        for s, e in evidence[:EVIDENCE_SHOWN]:
+            console.print(Padding(Text(f"“{one_line(text[s:e], 160)}” [{s}–{e}]", style="dim"), (0, 0, 0, 6)))
+        if len(evidence) > EVIDENCE_SHOWN:
+            console.print(Padding(Text(f"and {len(evidence) - EVIDENCE_SHOWN} more", style="dim"), (0, 0, 0, 6)))
+
+
+def _voices(console: Console, analysis: Analysis) -> None:
+    src = analysis.sourcing
+    if src is None:
+        return
+    _section(console, "Voices", len(src.voices))
+    if src.summary:
+        console.print(Padding(Text(one_line(src.summary)), (0, 0, 0, 2)))
+    one_sided = {True: "yes", False: "no", None: "unknown"}[src.one_sided]
+    console.print(Text(f"  quoted share {src.quoted_share:.0%} · one-sided: {one_sided}", style="dim"))
+    if not src.voices:
+        _none(console, "no voices")
+        return
+    table = _table("Voice", "Kind", "Role", "Quotes", "Words", "Stance")
+    table.columns[3].justify = table.columns[4].justify = "right"
+    stance_style = {"favourable": "green", "critical": "red"}
+    for v in src.voices:
+        table.add_row(
+            Text(one_line(v.name), style="bold") if v.name else Text("unattributed", style="italic"),
+            Text(v.kind),
+            Text(one_line(v.role)),
+            Text(str(v.quotes)),
+            Text(str(v.words)),
+            Text(v.stance, style=stance_style.get(v.stance, "")),
+        )
+    console.print(Padding(table, (0, 0, 0, 2)))
+    toward = [(v, voice_stances(v)) for v in src.voices if voice_stances(v)]
+    if toward:
+        console.print(Text("  stances toward the main actors:", style="dim"))
+        for v, line in toward:
+            row = Text()
+            row.append(one_line(v.name) or "unattributed", style="bold" if v.name else "italic")
+            row.append(f" {line}")
+            console.print(Padding(row, (0, 0, 0, 4)))
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _warnings(console: Console, analysis: Analysis) -> None:
@@ -189,9 +308,13 @@ def render_text(analysis: Analysis, *, color: bool = False, width: int = WIDTH) 
     )
     _header(console, analysis)
     _speakers(console, analysis)
+    _voices(console, analysis)
     _entities(console, analysis)
     _numbers(console, analysis)
-    _later_layers(console, analysis)
+    _timeline(console, analysis)
+    _techniques(console, analysis)
+    _sentences(console, analysis)
+    _checks(console, analysis)  # last: the findings a reader should leave with
     _warnings(console, analysis)
     # Padding fills lines to the full width; trailing blanks only get in the way of pipes and diffs.
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..model import Technique
 from ..pipeline import Context
+from ..techniques import find_techniques
 
 name = "techniques"
 requires: tuple[str, ...] = ("entities", "quotes")
@@ -13,4 +14,11 @@ assigns = "techniques"
 
 
 def run(ctx: Context) -> list[Technique]:
-    return []
+    found = find_techniques(
+        ctx.text,
+        ctx.doc,
+        entities=ctx.analysis.entities,
+        quotes=ctx.analysis.quotes,
+        sentences=ctx.analysis.document.sentences,
+    )
+    return sorted(found, key=lambda t: (t.span[0], t.span[1], t.technique))

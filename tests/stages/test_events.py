@@ -1,0 +1,294 @@
+"""The events stage: PLOVER types from verbs and nouns, participants linked to entities, place,
+date, size, quotes, and what is not an event (negated, threatened, demanded, planned)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+import pytest
+
+from presslens import analyze
+from presslens.model import Analysis, Event
+from presslens.stages import events as events_stage
+
+
+@lru_cache(maxsize=256)
+def _analyze(text: str, published: Optional[str] = None) -> Analysis:
+    return analyze(text, published=published)
+
+
+def _events(text: str, published: Optional[str] = None) -> list[Event]:
+    return _analyze(text, published).events
+
+
+def _types(text: str) -> list[str]:
+    return [e.type for e in _events(text)]
+
+
+def _one(text: str, type_: str, published: Optional[str] = None) -> Event:
+    hits = [e for e in _events(text, published) if e.type == type_]
+    assert hits, f"no {type_} event in {[(e.type, e.trigger.text) for e in _events(text, published)]}"
+    return hits[0]
+
+
+# ------------------------------------------------------------------ one case per type (verbal, nominal, passive)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_", "trigger"),
+    [
+        ("The two parties signed a power-sharing accord on Monday.", "AGREE", "signed a power-sharing accord"),
+        ("The mayor promised to rebuild the bridge.", "AGREE", "promised"),
+        ("The envoy met with rebel leaders in the hills.", "CONSULT", "met"),
+        ("Delegates held talks for a third day.", "CONSULT", "held talks"),
+        ("The farmers' union praised the new subsidy scheme.", "SUPPORT", "praised"),
+        ("The junta released dozens of detained students.", "CONCEDE", "released"),
+        ("The finance minister resigned after the vote.", "CONCEDE", "resigned"),
+        ("The two agencies cooperated with each other on the smuggling case.", "COOPERATE", "cooperated"),
+        ("The charity delivered medicine to the stranded villagers.", "AID", "delivered"),
+        ("The brigade withdrew from the hill town.", "RETREAT", "withdrew"),
+        ("Auditors are investigating the missing funds.", "INVESTIGATE", "investigating"),
+        ("The regulator opened an inquiry into the merger.", "INVESTIGATE", "opened an inquiry"),
+        ("Students demanded lower fees.", "DEMAND", "demanded"),
+        ("The bishops called for calm.", "DEMAND", "called for"),
+        ("The ministry condemned the raid on the newspaper.", "DISAPPROVE", "condemned"),
+        ("The assembly rejected the draft budget.", "REJECT", "rejected"),
+        ("The gang threatened the shopkeepers.", "THREATEN", "threatened"),
+        ("Thousands of nurses marched through the city centre.", "PROTEST", "marched"),
+        ("Dock workers staged a strike at the port.", "PROTEST", "staged a strike"),
+        ("The navy deployed three frigates to the strait.", "MOBILIZE", "deployed"),
+        ("The bloc imposed sanctions on the ruling family.", "SANCTION", "imposed sanctions"),
+        ("Police arrested nine activists.", "COERCE", "arrested"),
+        ("The reporter was detained by border guards.", "COERCE", "detained"),
+        ("Gunmen killed a village elder.", "ASSAULT", "killed"),
+        ("The assassination of the judge shocked the town.", "ASSAULT", "assassination"),
+        ("Government troops clashed with rebels near the dam.", "FIGHT", "clashed"),
+        ("Jets carried out air strikes on the depots.", "FIGHT", "carried out air strikes"),
+    ],
+)
+def test_events_codes_each_type(sentence, type_, trigger):
+    event = _one(sentence, type_)
+    assert event.trigger.text == trigger
+
+
+def test_events_all_eighteen_types_are_known():
+    assert len(events_stage.PLOVER_TYPES) == 18
+    table = events_stage.tables()
+    coded = {p.type for ps in table.verbs.values() for p in ps} | {p.type for ps in table.nouns.values() for p in ps}
+    assert coded == set(events_stage.PLOVER_TYPES)
+
+
+# ------------------------------------------------------------------ participants
+
+
+def test_events_actor_and_target_link_to_entities():
+    text = "Dr. Lena Varga criticised the Harbour Authority over the closures."
+    analysis = _analyze(text)
+    event = _one(text, "DISAPPROVE")
+    assert event.actors and event.actors[0].text == "Dr. Lena Varga" or event.actors[0].text == "Lena Varga"
+    person = analysis.entity(event.actors[0].entity)
+    assert person is not None and "Varga" in person.name
+    assert event.targets and "Harbour Authority" in event.targets[0].text
+    assert event.targets[0].entity is not None
+
+
+def test_events_passive_agent_is_the_actor():
+    event = _one("The convoy was attacked by masked men near the border.", "ASSAULT")
+    assert [a.text for a in event.actors] == ["masked men"]
+    assert [t.text for t in event.targets] == ["The convoy"]
+
+
+def test_events_coordinated_actors():
+    event = _one("Norland and Vestia signed a fishing treaty.", "AGREE")
+    assert {a.text for a in event.actors} == {"Norland", "Vestia"}
+
+
+def test_events_relative_clause_subject_is_the_antecedent():
+    found = [e for e in _events("The rebels who attacked the barracks fled.") if e.trigger.text == "attacked"]
+    assert found and found[0].actors[0].text == "The rebels"
+
+
+def test_events_nominal_actor_and_target():
+    event = _one("The army's shelling of the old town lasted all night.", "FIGHT")
+    assert event.trigger.text == "shelling"
+    assert event.actors[0].text == "The army"
+    assert event.targets[0].text == "the old town"
+
+
+def test_events_nominal_withdrawal_of_is_the_actor():
+    event = _one("The withdrawal of the peacekeepers began on Monday.", "RETREAT")
+    assert event.actors[0].text == "the peacekeepers"
+
+
+def test_events_document_demand_has_its_issuer_as_actor():
+    event = _one("The assembly passed a bill requiring the closure of the coal plants.", "DEMAND")
+    assert event.trigger.text == "requiring"
+    assert event.actors[0].text == "The assembly"
+
+
+def test_events_edict_that_called_for_names_who_issued_it():
+    event = _one("A 2016 edict by the council that called for a boycott was read aloud.", "DEMAND")
+    assert event.actors and "council" in event.actors[0].text
+    assert event.date is not None and event.date.value == "2016"
+
+
+# ------------------------------------------------------------------ where, when, how many
+
+
+def test_events_location_is_a_place():
+    event = _one("Protesters marched in Lisbon on Monday.", "PROTEST")
+    assert event.location is not None and event.location.text == "Lisbon"
+
+
+def test_events_date_resolved_against_published():
+    event = _one("Protesters marched in Lisbon on Monday.", "PROTEST", published="2026-03-12")
+    assert event.date is not None
+    assert (event.date.text, event.date.value) == ("on Monday", "2026-03-09")
+
+
+def test_events_date_kept_without_value_when_unpublished():
+    event = _one("Protesters marched in Lisbon on Monday.", "PROTEST")
+    assert event.date is not None and event.date.text == "on Monday" and event.date.value is None
+
+
+def test_events_date_of_a_noun_does_not_date_the_verb():
+    event = _one("The minister praised a 2019 ruling.", "SUPPORT")
+    assert event.date is None
+
+
+def test_events_size_from_compound_quantity():
+    event = _one("Residents held a million-man march on Friday.", "PROTEST")
+    assert event.trigger.text == "held a million-man march"
+    assert event.size is not None and event.size.value == 1_000_000
+
+
+def test_events_size_from_the_actor():
+    event = _one("Thousands of teachers marched on parliament.", "PROTEST")
+    assert event.size is not None and event.size.value == 2000
+
+
+def test_events_no_size_for_a_meeting():
+    event = _one("The two leaders discussed trade.", "CONSULT")
+    assert event.size is None
+
+
+# ------------------------------------------------------------------ reported vs asserted
+
+
+def test_events_inside_a_quote_are_attributed():
+    text = 'The colonel said: "Our units shelled the bridge at dawn." Later, police arrested two men.'
+    analysis = _analyze(text)
+    shelled = _one(text, "FIGHT")
+    assert shelled.attributed_to is not None
+    quote = next(q for q in analysis.quotes if q.id == shelled.attributed_to)
+    assert quote.span[0] <= shelled.trigger.span[0] < quote.span[1]
+    arrested = _one(text, "COERCE")
+    assert arrested.attributed_to is None
+
+
+# ------------------------------------------------------------------ what is not an event
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent"),
+    [
+        ("The militia did not attack the convoy.", "ASSAULT"),
+        ("The militia threatened to attack the convoy.", "ASSAULT"),
+        ("The council demanded the withdrawal of the troops.", "RETREAT"),
+        ("The rebels plan to seize the airport.", "FIGHT"),
+        ("The army could shell the town.", "FIGHT"),
+        ("If they attack the base, we will respond.", "ASSAULT"),
+        ("The war was long.", "FIGHT"),
+        ("He released a statement on Friday.", "CONCEDE"),
+        ("Riot police stood by.", "PROTEST"),
+        ("The minister said no deal struck in secret would stand.", "AGREE"),
+    ],
+)
+def test_events_not_reported(sentence, absent):
+    assert absent not in _types(sentence)
+
+
+def test_events_threat_itself_is_reported():
+    assert "THREATEN" in _types("The militia threatened to attack the convoy.")
+
+
+def test_events_military_actor_turns_attack_into_fight():
+    assert _one("Government troops attacked the rebel camp.", "FIGHT").trigger.text == "attacked"
+    assert _one("A man attacked a shopkeeper.", "ASSAULT").trigger.text == "attacked"
+
+
+def test_events_future_aid_is_a_promise():
+    assert _types("Finland will provide grain to the island.") == ["AGREE"]
+
+
+def test_events_headline_nouns_are_not_coded():
+    assert _events("Million-Strong March Floods Capital to Demand Exit of Occupiers\n\nIt rained.") == []
+
+
+# ------------------------------------------------------------------ spans, ids, odd input
+
+
+ARTICLE = (
+    "Sanctions Bite\n\n"
+    "HARBOURTON – Dockers held a 3,000-strong rally on Tuesday outside the port authority, demanding "
+    "the release of two union leaders who were arrested last month.\n\n"
+    "“We will strike again if they are not freed,” union chair Ines Morro told reporters. "
+    "The authority accused the union of blocking the harbour, and police detained six more workers in "
+    "Harbourton on Wednesday. The regional council condemned the arrests.\n"
+)
+
+
+def test_events_spans_are_true_and_ordered():
+    analysis = _analyze(ARTICLE, "2026-05-14")
+    text = analysis.document.text
+    assert analysis.events
+    starts = [e.trigger.span[0] for e in analysis.events]
+    assert starts == sorted(starts)
+    assert [e.id for e in analysis.events] == [f"V{i}" for i in range(1, len(analysis.events) + 1)]
+    for e in analysis.events:
+        assert text[e.trigger.span[0]:e.trigger.span[1]] == e.trigger.text
+        for part in [*e.actors, *e.targets, e.location, e.date, e.size]:
+            if part is not None and part.span is not None:
+                assert text[part.span[0]:part.span[1]] == part.text
+        for p in [*e.actors, *e.targets]:
+            if p.entity is not None:
+                assert analysis.entity(p.entity) is not None
+
+
+def test_events_article_gives_sensible_events():
+    analysis = _analyze(ARTICLE, "2026-05-14")
+    by_trigger = {e.trigger.text: e for e in analysis.events}
+    rally = by_trigger["held a 3,000-strong rally"]
+    assert rally.type == "PROTEST" and rally.date.value == "2026-05-12"
+    assert rally.size is not None and rally.size.value == 3000
+    assert by_trigger["detained"].type == "COERCE"
+    assert by_trigger["detained"].date.value == "2026-05-13"
+    assert by_trigger["condemned"].type == "DISAPPROVE"
+    strike = [e for e in analysis.events if e.trigger.text == "strike"]
+    assert all(e.attributed_to is not None for e in strike)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "!!!", "attack", "12345", "The The The", "“”", "a\u200bb"])
+def test_events_odd_text_never_crashes(text):
+    # straight through the pipeline: ingest refuses empty text before any stage sees it
+    from presslens import Settings, nlp
+    from presslens.model import Article
+    from presslens.registry import default_pipeline
+
+    analysis = default_pipeline().run(Article(text=text), nlp.parse(text), Settings(strict=True))
+    assert isinstance(analysis.events, list)
+    for e in analysis.events:
+        assert text[e.trigger.span[0]:e.trigger.span[1]] == e.trigger.text
+
+
+def test_events_long_text_is_bounded():
+    text = ("Police arrested four men in Lisbon on Monday. The union called for a strike. " * 150).strip()
+    events = _events(text)
+    assert len(events) >= 300
+
+
+def test_events_crowd_destination_is_the_location():
+    event = _one("Thousands of people descended on Freedom Square in the capital.", "PROTEST")
+    assert event.location is not None and event.location.text == "Freedom Square"
+    assert event.size is not None and event.size.value == 2000

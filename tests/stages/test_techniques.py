@@ -1,0 +1,107 @@
+"""The techniques stage: model and rule findings merged, each truthful, explained and ordered."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import presslens.techniques as techniques
+from presslens import nlp
+from presslens.model import TECHNIQUES
+from presslens.stages import techniques as stage
+
+ARTICLE = (
+    "Harbour Workers March in Velmora\n\n"
+    "Thousands marched through Velmora on Sunday to honour the martyrs of the harbour strike.\n"
+    "Speakers said the corrupt regime and its thugs had betrayed the city, and that the occupation forces "
+    "must leave before the winter.\n"
+    "“Our nation will never bow,” one organiser told the crowd, calling the new tariff the worst decision in history.\n"
+    "City officials said the march ended peacefully by early evening.\n"
+)
+
+
+def _check(text: str, found) -> None:
+    assert [t.span for t in found] == sorted(t.span for t in found)
+    for t in found:
+        s, e = t.span
+        assert 0 <= s < e <= len(text)
+        assert text[s:e] == t.text
+        assert t.technique in TECHNIQUES
+        assert t.method in ("model", "rule")
+        assert 0.0 <= t.confidence <= 1.0
+        name = t.explanation.split(":", 1)[0]
+        assert name and "_" not in name, t.explanation
+        # specific: the explanation quotes words of this text
+        quoted = [q.split("’", 1)[0] for q in t.explanation.split("‘")[1:]]
+        assert quoted, t.explanation
+        assert all(q in " ".join(text.split()) for q in quoted), (quoted, t.text)
+
+
+def test_techniques_stage_contract():
+    assert stage.name == "techniques"
+    assert stage.requires == ("entities", "quotes")
+    assert stage.assigns == "techniques"
+
+
+def test_techniques_article_findings_truthful_and_explained(analyze_text):
+    analysis = analyze_text(ARTICLE)
+    found = analysis.techniques
+    _check(ARTICLE, found)
+    texts = " | ".join(t.text for t in found)
+    # the rule layer's strongest cues are present whatever the model adds
+    assert "martyrs" in texts
+    assert "corrupt regime" in texts or "thugs" in texts
+    loaded = [t for t in found if "martyrs" in t.text and t.technique == "Loaded_Language"]
+    assert loaded and "‘martyrs’" in loaded[0].explanation
+
+
+def test_techniques_rules_alone_without_model(monkeypatch):
+    monkeypatch.setattr(techniques, "_tagger", lambda: None)
+    doc = nlp.parse(ARTICLE)
+    found = techniques.find_techniques(ARTICLE, doc)
+    _check(ARTICLE, found)
+    assert found and all(t.method == "rule" for t in found)
+    by_text = {t.text: t for t in found}
+    assert "martyrs" in by_text
+    assert by_text["martyrs"].explanation.startswith("Loaded language: ‘martyrs’ presents the dead as sacred sacrifices")
+    assert "occupation forces" in by_text and by_text["occupation forces"].technique == "Name_Calling,Labeling"
+
+
+def test_techniques_plain_reporting_gets_few_or_no_rule_findings(monkeypatch):
+    monkeypatch.setattr(techniques, "_tagger", lambda: None)
+    text = "The library will stay open until nine in the evening from next month, the director said.\n"
+    assert techniques.find_techniques(text, nlp.parse(text)) == []
+
+
+def test_techniques_classify_spans_without_model_uses_rules(monkeypatch):
+    monkeypatch.setattr(techniques, "_tagger", lambda: None)
+    s = ARTICLE.index("martyrs")
+    plain = ARTICLE.index("City officials")
+    labels = techniques.classify_spans(ARTICLE, [(s, s + 7), (plain, plain + 14), (s, s + 7)])
+    assert labels[0] == "Loaded_Language"
+    assert labels[1] == techniques.DEFAULT_TECHNIQUE
+    assert labels[2] != labels[0]  # a fragment listed twice gets a second technique
+
+
+def test_techniques_classify_spans_gives_a_label_per_span():
+    spans = [(0, 10), (40, 60), (40, 60)]
+    labels = techniques.classify_spans(ARTICLE, spans)
+    assert len(labels) == 3 and all(label in TECHNIQUES for label in labels)
+    assert techniques.classify_spans(ARTICLE, []) == []
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "!!!", "“”", "Ok."])
+def test_techniques_odd_input_never_fails(text):
+    doc = nlp.parse(text) if text else None
+    found = techniques.find_techniques(text, doc)
+    _check(text, found)
+
+
+def test_techniques_long_input_bounded_time():
+    text = ARTICLE * 60
+    doc = nlp.parse(text)
+    t0 = time.perf_counter()
+    found = techniques.find_techniques(text, doc, sentences=nlp.sentences(doc))
+    assert time.perf_counter() - t0 < 60
+    _check(text, found)

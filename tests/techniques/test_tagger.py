@@ -1,0 +1,146 @@
+"""The shipped technique tagger: loads offline, reports truthful spans, windows long texts."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from presslens.errors import ModelUnavailable
+from presslens.model import TECHNIQUES
+from presslens.techniques import tagger
+
+pytestmark = pytest.mark.skipif(not tagger.available(), reason="the technique model files are absent")
+
+# Written for these tests: an opinionated paragraph (loaded words, labels, a call to the flag).
+HEATED = (
+    "The council's reckless, shameful plan will destroy our town, and every honest resident knows it.\n"
+    "These corrupt bureaucrats are nothing but thieves who despise ordinary families.\n"
+    "Stand up for your country before it is too late!\n"
+)
+CALM = "Residents met on Tuesday to discuss the library budget and the schedule for roof repairs.\n"
+
+
+@pytest.fixture(scope="module")
+def model() -> tagger.Tagger:
+    return tagger.load()
+
+
+def _check_spans(text: str, spans: list[tagger.ModelSpan]) -> None:
+    starts = [m.start for m in spans]
+    assert starts == sorted(starts)
+    for m in spans:
+        assert 0 <= m.start < m.end <= len(text)
+        frag = text[m.start : m.end]
+        assert frag == frag.strip() and frag
+        # Snapped to words: no word is cut at either end.
+        assert m.start == 0 or not (text[m.start - 1].isalnum() and text[m.start].isalnum())
+        assert m.end == len(text) or not (text[m.end - 1].isalnum() and text[m.end].isalnum())
+        assert m.technique in TECHNIQUES
+        assert 0.0 <= m.score <= 1.0
+        assert set(m.scores) == set(TECHNIQUES)
+        assert sum(m.scores.values()) == pytest.approx(1.0, abs=1e-4)
+        assert m.technique == max(m.scores, key=m.scores.get)
+
+
+def test_tagger_loads_offline_and_is_cached(model: tagger.Tagger) -> None:
+    assert tagger.load() is model
+    assert model.labels == TECHNIQUES or set(model.labels) == set(TECHNIQUES)
+    assert 0.0 < model.threshold < 1.0
+
+
+def test_tagger_detects_truthful_spans_in_heated_text(model: tagger.Tagger) -> None:
+    spans = model.detect(HEATED)
+    assert spans, "the tagger found nothing in an openly loaded paragraph"
+    _check_spans(HEATED, spans)
+    # Fragments stay within a line.
+    assert all("\n" not in HEATED[m.start : m.end] for m in spans)
+
+
+def test_tagger_finds_less_in_calm_text(model: tagger.Tagger) -> None:
+    calm = CALM * 3
+    heated_cover = sum(m.end - m.start for m in model.detect(HEATED)) / len(HEATED)
+    calm_cover = sum(m.end - m.start for m in model.detect(calm)) / len(calm)
+    assert calm_cover < heated_cover
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "!!!"])
+def test_tagger_empty_or_odd_text(model: tagger.Tagger, text: str) -> None:
+    spans = model.detect(text)
+    assert isinstance(spans, list)
+    _check_spans(text, spans)
+    assert model.classify(text, []) == []
+
+
+def test_tagger_long_text_is_windowed_not_truncated(model: tagger.Tagger) -> None:
+    text = CALM * 60 + HEATED
+    fw = model.forward(text)
+    n_tokens = len(fw.enc.ids)
+    assert n_tokens > 1000
+    assert fw.token_probs.shape == (n_tokens, 3)
+    covered = np.zeros(n_tokens, bool)
+    for a, b in fw.windows:
+        assert b - a <= model.max_tokens - 2
+        covered[a:b] = True
+    assert covered.all()
+    cut = int(fw.enc.offsets[600][0])
+    spans = model.detect(text)
+    _check_spans(text, spans)
+    late = [m for m in spans if m.start > cut]
+    assert late, "nothing found past token 600: the end of the text was not read"
+    # The same paragraph alone and at the end of a long text gives spans in the same places.
+    alone = {(m.start, m.end) for m in model.detect(HEATED)}
+    shifted = {(m.start - (len(text) - len(HEATED)), m.end - (len(text) - len(HEATED))) for m in late}
+    assert alone & shifted
+
+
+def test_tagger_one_huge_sentence_is_chunked(model: tagger.Tagger) -> None:
+    text = " ".join(["the reckless and shameful plan of corrupt officials"] * 120)  # ~1000 tokens, no line break
+    fw = model.forward(text)
+    assert len(fw.windows) > 3
+    assert fw.windows[-1][1] == len(fw.enc.ids)
+    assert all(b - a <= model.max_tokens - 2 for a, b in fw.windows)
+    _check_spans(text, model.detect(text))
+
+
+def test_tagger_classify_gives_14_probabilities(model: tagger.Tagger) -> None:
+    start = HEATED.index("corrupt bureaucrats")
+    spans = [(start, start + len("corrupt bureaucrats")), (0, 10), (5, 5)]
+    probs = model.classify(HEATED, spans)
+    assert len(probs) == 3
+    for p in probs:
+        assert set(p) == set(TECHNIQUES)
+        assert sum(p.values()) == pytest.approx(1.0, abs=1e-4)
+    # Out-of-range spans are clipped, not a crash.
+    assert len(model.classify(HEATED, [(len(HEATED) - 3, len(HEATED) + 50)])) == 1
+
+
+def test_tagger_missing_or_broken_files_are_pl302(tmp_path: Path) -> None:
+    assert not tagger.available(tmp_path)
+    with pytest.raises(ModelUnavailable) as err:
+        tagger.load(tmp_path)
+    assert str(err.value).startswith("PL302")
+    broken = tmp_path / "broken"
+    shutil.copytree(tagger.MODEL_DIR, broken)
+    (broken / "techniques.onnx").write_bytes(b"not a model")
+    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+        tagger.load(broken)
+
+
+def test_tagger_runs_without_torch() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        from presslens.techniques import tagger
+        tagger.load().detect("A shameful, disgraceful decision by a corrupt council.")
+        print(",".join(m for m in ("torch", "transformers") if m in sys.modules))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == ""
