@@ -360,16 +360,6 @@ def _classifier():
     return by_tagger, "the tagger's most probable technique"
 
 
-def _lines(text: str) -> list[Span]:
-    """PTC articles hold one sentence per line: those lines as spans (blank ones skipped)."""
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
 def evaluate_techniques(
     articles_dir: Path | str,
     labels_dir: Path | str,
@@ -429,7 +419,7 @@ def evaluate_techniques(
     for art_id in chosen:
         text = texts[art_id]
         if has_model:
-            model_si[art_id] = [(m.start, m.end) for m in tagger_mod.load().detect(text, _lines(text))]
+            model_si[art_id] = [(m.start, m.end) for m in tagger_mod.load().detect(text, tagger_mod.line_spans(text))]
         # TC right after SI on the same text lets the tagger reuse its encoder pass.
         frags = labels.fragments.get(art_id, [])
         if classify is not None and frags:

@@ -24,6 +24,7 @@ from .spans import (
     technique_name,
     technique_sentences,
     timeline,
+    timeline_details,
     voice_stances,
     who_to_whom,
 )
@@ -163,15 +164,7 @@ def _timeline(analysis: Analysis) -> list[str]:
     dated, undated = timeline(analysis)
     rows = []
     for entry in [*dated, *undated]:
-        details = []
-        if entry.date_text:
-            details.append(f"“{esc(entry.date_text)}”")
-        if entry.where:
-            details.append(f"in {esc(entry.where)}")
-        if entry.size:
-            details.append(f"size {esc(entry.size)}")
-        if entry.reported_by:
-            details.append(f"reported by {esc(entry.reported_by)}")
+        details = timeline_details(entry, esc)
         rows.append([
             esc(entry.date) if entry.date else "_undated_", cell(entry.type), cell(who_to_whom(entry)),
             cell(entry.trigger), "; ".join(details) or " ",

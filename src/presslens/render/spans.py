@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..model import Analysis, Event, Participant, Quantity, Quote
 
@@ -224,6 +225,20 @@ def who_to_whom(entry: TimelineEntry) -> str:
     if entry.whom:
         return f"→ {entry.whom}"
     return entry.who
+
+
+def timeline_details(entry: TimelineEntry, esc: Callable[[str], str] = str) -> list[str]:
+    """The 'details' cell of a timeline row: quoted date text, place, size, who reports it."""
+    details = []
+    if entry.date_text:
+        details.append(f"“{esc(entry.date_text)}”")
+    if entry.where:
+        details.append(f"in {esc(entry.where)}")
+    if entry.size:
+        details.append(f"size {esc(entry.size)}")
+    if entry.reported_by:
+        details.append(f"reported by {esc(entry.reported_by)}")
+    return details
 
 
 def check_evidence(analysis: Analysis, index: int) -> list[tuple[int, int]]:

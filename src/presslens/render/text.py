@@ -31,6 +31,7 @@ from .spans import (
     technique_name,
     technique_sentences,
     timeline,
+    timeline_details,
     voice_stances,
     who_to_whom,
 )
@@ -209,15 +210,7 @@ def _timeline(console: Console, analysis: Analysis) -> None:
     _section(console, "Timeline", len(analysis.events))
     table = _table("When", "Type", "Who → whom", "What", "Details")
     for entry in [*dated, *undated]:
-        details = []
-        if entry.date_text:
-            details.append(f"“{entry.date_text}”")
-        if entry.where:
-            details.append(f"in {entry.where}")
-        if entry.size:
-            details.append(f"size {entry.size}")
-        if entry.reported_by:
-            details.append(f"reported by {entry.reported_by}")
+        details = timeline_details(entry)
         table.add_row(
             Text(entry.date) if entry.date else Text("undated", style="dim italic"),
             Text(entry.type),
