@@ -17,6 +17,16 @@ def _env(name: str, default, cast):
         return default
 
 
+TECHNIQUE_CUES = ("calibrated", "all")
+
+
+def _cue_choice(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in TECHNIQUE_CUES:
+        raise ValueError(raw)
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     # Largest input accepted, in bytes of the raw file or encoded text (PL104 above it).
@@ -28,6 +38,16 @@ class Settings:
     time_budget: float = field(default_factory=lambda: _env("time_budget", 120.0, float))
     # Raise stage errors instead of recording them as PL204 warnings (tests use this).
     strict: bool = field(default_factory=lambda: _env("strict", False, lambda s: s.lower() in {"1", "true", "yes"}))
+
+    # Which rule cues of persuasion techniques are reported: "calibrated" (those that held up against
+    # PTC's annotators) or "all" (adds weak cues such as "alleged" or "regime", with low confidence).
+    technique_cues: str = field(default_factory=lambda: _env("technique_cues", "calibrated", _cue_choice))
+
+    def __post_init__(self) -> None:
+        if self.technique_cues not in TECHNIQUE_CUES:
+            from .errors import UsageError
+
+            raise UsageError(f"technique_cues must be one of {', '.join(TECHNIQUE_CUES)}, not {self.technique_cues!r}")
 
     def with_overrides(self, **overrides) -> "Settings":
         known = {f.name for f in fields(self)}

@@ -349,3 +349,18 @@ def test_html_large_analysis_stays_fast_and_bounded(build):
     page = parse(html)
     assert squash("".join(page.article_text)) == squash(text)
     assert "<details>" in html  # a long list of spans starts folded
+
+
+def test_html_low_confidence_techniques_drawn_faintly(rally):
+    from presslens.render.spans import LOW_CONFIDENCE
+
+    rally.techniques[0] = rally.techniques[0].model_copy(update={"confidence": LOW_CONFIDENCE / 2})
+    html = render(rally, "html")
+    page = parse(html)
+    runs = [a for a in _article_runs(page) if "data-technique" in a]
+    low = [a for a in runs if "tlow" in a["class"].split()]
+    assert low and all(a["data-technique"].split()[-1] == "0" for a in low)
+    assert all("tlow" not in a["class"].split() for a in runs if a["data-technique"].split()[-1] != "0")
+    assert "low confidence" in html  # in the key and beside the finding in the list
+    rally.techniques[0] = rally.techniques[0].model_copy(update={"confidence": 0.9})
+    assert "low confidence" not in render(rally, "html")

@@ -106,3 +106,10 @@ def test_markdown_omits_empty_later_layers(empty):
     md = render(empty, "md")
     for head in ("Timeline", "Persuasion", "Sentences with", "Checks", "Voices"):
         assert f"## {head}" not in md
+
+
+def test_markdown_low_confidence_technique_says_so(rally):
+    rally.techniques[0] = rally.techniques[0].model_copy(update={"confidence": 0.1})
+    out = render(rally, "md")
+    assert "(0.10, low confidence, rule)" in out
+    assert out.count("low confidence") == 1

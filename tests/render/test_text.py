@@ -115,3 +115,10 @@ def test_text_omits_empty_later_layers(empty):
     out = render(empty, "text")
     for head in ("Timeline", "Persuasion", "Sentences with", "Checks", "Voices"):
         assert head not in out
+
+
+def test_text_low_confidence_technique_says_so(rally):
+    rally.techniques[0] = rally.techniques[0].model_copy(update={"confidence": 0.1})
+    out = render(rally, "text")
+    assert "0.10, low confidence, rule" in out
+    assert out.count("low confidence") == 1

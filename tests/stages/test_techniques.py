@@ -105,3 +105,43 @@ def test_techniques_long_input_bounded_time():
     found = techniques.find_techniques(text, doc, sentences=nlp.sentences(doc))
     assert time.perf_counter() - t0 < 60
     _check(text, found)
+
+
+WEAK_ARTICLE = (
+    "Council Rejects Port Levy\n\n"
+    "The alleged bribes were merely the start, critics of the regime said on Tuesday.\n"
+    "The so-called reform council voted to keep the levy, and its chairman called the protesters terrorists.\n"
+    "Harbour workers said the decision was the worst in history.\n"
+)
+
+
+def test_techniques_all_cues_adds_weak_cues_and_keeps_calibrated():
+    from presslens import analyze
+    from presslens.config import Settings
+
+    calibrated = analyze(WEAK_ARTICLE, settings=Settings(strict=True))
+    every = analyze(WEAK_ARTICLE, settings=Settings(strict=True, technique_cues="all"))
+    _check(WEAK_ARTICLE, every.techniques)
+    kept = {(t.technique, t.span, t.method, t.confidence) for t in calibrated.techniques}
+    assert kept <= {(t.technique, t.span, t.method, t.confidence) for t in every.techniques}
+    weak = [t for t in every.techniques if (t.technique, t.span, t.method, t.confidence) not in kept]
+    assert weak, "the weak cues ('alleged', 'regime', 'terrorists', 'so-called') should be reported"
+    assert {t.text for t in weak} & {"alleged bribes", "regime", "terrorists", "so-called reform council"}
+    for t in weak:
+        assert t.method == "rule" and "weak cue" in t.explanation and t.confidence < 0.35
+        # never on top of a calibrated finding of the same technique
+        assert not any(
+            c.technique == t.technique and c.span[0] < t.span[1] and t.span[0] < c.span[1] for c in calibrated.techniques
+        )
+    assert not any("weak cue" in t.explanation for t in calibrated.techniques)
+
+
+def test_techniques_cue_setting_is_checked(monkeypatch):
+    from presslens.config import Settings
+    from presslens.errors import UsageError
+
+    with pytest.raises(UsageError) as err:
+        Settings(technique_cues="some")
+    assert str(err.value).startswith("PL300")
+    monkeypatch.setenv("PRESSLENS_TECHNIQUE_CUES", "ALL")
+    assert Settings().technique_cues == "all"

@@ -140,3 +140,12 @@ def test_rules_lexicons_have_headers():
         head = path.read_text("utf-8")
         assert head.startswith("#") and "Written for presslens" in head.split("\n\n")[0], name
         assert lexicon(f"techniques_{name}"), name
+
+
+def test_rules_doubt_span_stops_before_a_coordinated_clause():
+    text = "Critics maintained that the ministry is merely renaming its old programme and have called for an inquiry."
+    spans = [text[h.start : h.end] for h in rules.find(nlp.parse(text), ["doubt"])]
+    assert spans == ["merely renaming its old programme"]
+    listed = "Troops stayed under the pretext of guarding, mapping and patrolling the border."
+    spans = [listed[h.start : h.end] for h in rules.find(nlp.parse(listed), ["doubt"])]
+    assert spans and spans[0].startswith("under the pretext of guarding")

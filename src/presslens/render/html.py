@@ -31,12 +31,13 @@ from .. import __version__
 from ..model import Analysis
 from .spans import (
     LAYERS,
+    LOW_CONFIDENCE,
     OTHER_FAMILY,
-    TECHNIQUE_FAMILIES,
-    UNATTRIBUTED,
     Run,
     SentenceHit,
+    TECHNIQUE_FAMILIES,
     TimelineEntry,
+    UNATTRIBUTED,
     check_evidence,
     highlight_blocks,
     kind_name,
@@ -49,6 +50,7 @@ from .spans import (
     quote_index,
     shown_quote,
     speaker_groups,
+    technique_basis,
     technique_counts,
     technique_family,
     technique_name,
@@ -164,7 +166,8 @@ def _items(analysis: Analysis, labels: list[str]) -> dict[str, list[dict[str, An
         techniques.append(Item(
             f"Technique: {technique_name(t.technique)}",
             [f"family: {family}", one_line(t.explanation) or "(no explanation given)",
-             f"confidence {t.confidence:.2f} · found by {'the model' if t.method == 'model' else 'a rule'}"],
+             f"confidence {t.confidence:.2f}{' (low)' if t.confidence < LOW_CONFIDENCE else ''}"
+             f" · found by {'the model' if t.method == 'model' else 'a rule'}"],
         ))
     events = []
     dated, undated = timeline(analysis)
@@ -192,7 +195,10 @@ def _items(analysis: Analysis, labels: list[str]) -> dict[str, list[dict[str, An
     return {k: [{"title": it.title, "lines": it.lines, "text": it.as_text()} for it in v] for k, v in out.items()}
 
 
-def _run_view(run: Run, items: dict, colours: list[int], entity_types: list[str], families: list[str], severities: list[str]) -> dict[str, Any]:
+def _run_view(
+    run: Run, items: dict, colours: list[int], entity_types: list[str], families: list[str], severities: list[str],
+    low: list[bool],
+) -> dict[str, Any]:
     marks, starts = run.marks, run.starts
     anchors = [f"{m.layer}-{m.index}" for m in starts if m.layer in ANCHORED]
     if not marks:
@@ -230,6 +236,8 @@ def _run_view(run: Run, items: dict, colours: list[int], entity_types: list[str]
     for m in reversed(marks):
         if m.layer == "technique":
             classes.append(f"tf-{families[m.index]}")
+            if low[m.index]:
+                classes.append("tlow")
             break
     if "check" in data:
         # evidence of any warning reads as a warning
@@ -271,7 +279,7 @@ def _technique_context(analysis: Analysis) -> dict[str, Any]:
         listed.append({
             "index": i, "family": key, "family_label": family, "name": technique_name(t.technique),
             "text": one_line(t.text, 160), "explanation": one_line(t.explanation),
-            "confidence": f"{t.confidence:.2f}", "method": t.method,
+            "confidence": f"{t.confidence:.2f}", "method": t.method, "basis": technique_basis(t),
         })
     sentences = []
     for hit in hits:
@@ -283,6 +291,7 @@ def _technique_context(analysis: Analysis) -> dict[str, Any]:
     return {
         "families": families, "list": listed, "sentences": sentences, "n_sentences": n_sentences,
         "open_list": len(listed) <= OPEN_LIST_MAX,
+        "any_low": any(t.confidence < LOW_CONFIDENCE for t in analysis.techniques),
     }
 
 
@@ -324,10 +333,11 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
     items = _items(analysis, labels)
     entity_types = [e.type for e in analysis.entities]
     families = [technique_family(t.technique)[0] for t in analysis.techniques]
+    low = [t.confidence < LOW_CONFIDENCE for t in analysis.techniques]
     severities = [c.severity for c in analysis.checks]
     paragraphs = []
     for block in highlight_blocks(analysis, sentences=True):
-        runs = [_run_view(r, items, colours, entity_types, families, severities) for r in block.runs]
+        runs = [_run_view(r, items, colours, entity_types, families, severities, low) for r in block.runs]
         is_title = doc.title_span is not None and (block.start, block.end) == tuple(doc.title_span)
         paragraphs.append({"start": block.start, "end": block.end, "runs": runs, "title": is_title})
     checks = []

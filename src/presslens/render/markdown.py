@@ -20,6 +20,7 @@ from .spans import (
     quantity_value,
     shown_quote,
     speaker_groups,
+    technique_basis,
     technique_counts,
     technique_name,
     technique_sentences,
@@ -187,7 +188,7 @@ def _techniques(analysis: Analysis) -> list[str]:
     lines += _table(["Technique", "Spans", "Sentences"], rows) + [""]
     for t in analysis.techniques:
         lines.append(
-            f"- **{esc(technique_name(t.technique))}** “{esc(t.text, 160)}” ({t.confidence:.2f}, {t.method}): "
+            f"- **{esc(technique_name(t.technique))}** “{esc(t.text, 160)}” ({technique_basis(t)}): "
             f"{esc(t.explanation) or '_no explanation given_'}"
         )
     return lines + [""]

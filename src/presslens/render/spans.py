@@ -56,6 +56,17 @@ def technique_family(technique: str) -> tuple[str, str]:
     return _FAMILY_OF.get(technique, OTHER_FAMILY)
 
 
+# Findings under this confidence are drawn faintly and called "low confidence": mostly weak rule
+# cues (settings: technique_cues="all") and the model's least certain spans.
+LOW_CONFIDENCE = 0.2
+
+
+def technique_basis(t: object) -> str:
+    """'0.16, low confidence, rule': how sure the finding is and what produced it."""
+    conf = float(getattr(t, "confidence", 0.0) or 0.0)
+    return f"{conf:.2f}" + (", low confidence" if conf < LOW_CONFIDENCE else "") + f", {getattr(t, 'method', '')}"
+
+
 def technique_name(technique: str) -> str:
     """A PTC label as readers write it: 'Name_Calling,Labeling' -> 'Name calling/labeling'."""
     if technique not in _FAMILY_OF:

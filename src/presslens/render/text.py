@@ -26,6 +26,7 @@ from .spans import (
     quantity_value,
     shown_quote,
     speaker_groups,
+    technique_basis,
     technique_counts,
     technique_family,
     technique_name,
@@ -168,7 +169,7 @@ def _techniques(console: Console, analysis: Analysis) -> None:
         line.append(technique_name(t.technique), style=f"bold {FAMILY_STYLES.get(key, '')}".strip())
         line.append("  ")
         line.append(f"“{one_line(t.text, 160)}”")
-        line.append(f"  ({t.confidence:.2f}, {t.method})", style="dim")
+        line.append(f"  ({technique_basis(t)})", style="dim")
         console.print(Padding(line, (0, 0, 0, 2)))
         console.print(Padding(Text(one_line(t.explanation) or "(no explanation given)", style="dim"), (0, 0, 0, 6)))
 

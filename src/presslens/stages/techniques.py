@@ -20,5 +20,6 @@ def run(ctx: Context) -> list[Technique]:
         entities=ctx.analysis.entities,
         quotes=ctx.analysis.quotes,
         sentences=ctx.analysis.document.sentences,
+        cues=ctx.settings.technique_cues,
     )
     return sorted(found, key=lambda t: (t.span[0], t.span[1], t.technique))

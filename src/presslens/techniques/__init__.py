@@ -42,10 +42,11 @@ def model_available() -> bool:
     return _tagger() is not None
 
 
-def rule_hits(doc: Doc, entities: Iterable[Entity] = ()) -> list[rules.RuleHit]:
-    """Rule hits that the shipped calibration keeps (families and entries precise enough on PTC)."""
+def rule_hits(doc: Doc, entities: Iterable[Entity] = (), *, weak: bool = False) -> list[rules.RuleHit]:
+    """Rule hits that the shipped calibration keeps (families and entries that held up on PTC), or
+    with ``weak`` the others: cues readers may want shown that PTC's annotators seldom marked."""
     cal = merge.calibration()
-    hits = [h for h in rules.find(doc) if cal.keeps(h)]
+    hits = [h for h in rules.find(doc) if cal.keeps(h) != weak]
     names = _name_spans(doc.text, entities)
     if names:
         # charged words inside a proper name ("Islamic Resistance Movement") are the name, not the writer's choice
@@ -73,8 +74,13 @@ def find_techniques(
     entities: Iterable[Entity] = (),
     quotes: Iterable[Quote] = (),
     sentences: Optional[Sequence[Span]] = None,
+    cues: str = "calibrated",
 ) -> list[Technique]:
     """Technique findings for one article: model spans and rule hits merged, each explained.
+
+    ``cues="all"`` adds the weak rule cues (``rule_hits(weak=True)``) that no calibrated finding of
+    the same technique already covers, each with its low measured confidence and an explanation
+    that says it is weak; the calibrated findings are the same either way.
 
     ``doc`` is the article's one parse (``doc.text == text``); ``sentences`` guide the model's
     windows (default: the text's lines). ``quotes`` are accepted for the stage's signature; the
@@ -84,8 +90,11 @@ def find_techniques(
     if not text or not text.strip():
         return []
     hits: list[rules.RuleHit] = []
+    weak: list[rules.RuleHit] = []
     if doc is not None and len(doc) and doc.text == text:
         hits = rule_hits(doc, entities)
+        if cues == "all":
+            weak = rule_hits(doc, entities, weak=True)
     model_spans: list = []
     tagger = _tagger()
     if tagger is not None:
@@ -108,7 +117,32 @@ def find_techniques(
                 method=m.method,
             )
         )
+    if weak:
+        out.extend(_weak_findings(text, weak, out))
     out.sort(key=lambda t: (t.span[0], t.span[1], t.technique))
+    return out
+
+
+def _weak_findings(text: str, weak: Sequence[rules.RuleHit], found: Sequence[Technique]) -> list[Technique]:
+    """Weak cues merged among themselves, leaving out any that a calibrated finding of the same technique overlaps."""
+    cal = merge.calibration()
+    taken: dict[str, list[Span]] = {}
+    for t in found:
+        taken.setdefault(t.technique, []).append(t.span)
+    fresh = [h for h in weak if not any(s < h.end and h.start < e for s, e in taken.get(h.technique, ()))]
+    out = []
+    for m in merge.merge([], fresh):
+        best = max(m.hits, key=lambda h: (cal.weak_confidence_of(h), h.grade))
+        out.append(
+            Technique(
+                technique=m.technique,
+                span=(m.start, m.end),
+                text=text[m.start : m.end],
+                confidence=min(1.0, max(0.0, round(max(cal.weak_confidence_of(h) for h in m.hits), 3))),
+                explanation=explain.for_rule(best, weak=True),
+                method="rule",
+            )
+        )
     return out
 
 

@@ -85,9 +85,12 @@ def key_words(passage: str, limit: int = 3) -> list[str]:
     return [unique[i] for i in chosen]
 
 
-def for_rule(hit: RuleHit) -> str:
-    """'Loaded language: ‘martyrs’ presents the dead as sacred sacrifices, ...'."""
-    return f"{plain_name(hit.technique)}: {_quote(hit.cue)} {hit.gloss.rstrip('.')}."
+def for_rule(hit: RuleHit, weak: bool = False) -> str:
+    """'Loaded language: ‘martyrs’ presents the dead as sacred sacrifices, ...'; a weak cue says so."""
+    name = plain_name(hit.technique)
+    if weak:
+        name += " (weak cue: often used plainly, so read the context)"
+    return f"{name}: {_quote(hit.cue)} {hit.gloss.rstrip('.')}."
 
 
 def for_model(technique: str, passage: str, hits: Sequence[RuleHit] = ()) -> str:

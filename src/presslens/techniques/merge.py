@@ -51,6 +51,8 @@ class Calibration:
     grade_enabled: dict[int, bool]
     grade_confidence: dict[int, float]
     muted: frozenset[tuple[str, str]]
+    # a muted entry's own measured precision (SI credit on train): the confidence of its weak cue
+    entry_precision: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def keeps(self, hit: RuleHit) -> bool:
         if not self.enabled.get(hit.family, False) or (hit.family, hit.entry) in self.muted:
@@ -63,6 +65,12 @@ class Calibration:
         if hit.family == "loaded" and hit.grade in self.grade_confidence:
             return self.grade_confidence[hit.grade]
         return self.confidence.get(hit.family, _FALLBACK_CONFIDENCE)
+
+    def weak_confidence_of(self, hit: RuleHit) -> float:
+        """A cue the calibration switches off: its family's confidence, lowered to the entry's own
+        measured precision when the entry is muted."""
+        conf = self.confidence_of(hit)
+        return min(conf, self.entry_precision.get((hit.family, hit.entry), conf))
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +95,11 @@ def calibration() -> Calibration:
         grade_enabled={int(g): bool(v.get("enabled", True)) for g, v in grades.items()},
         grade_confidence={int(g): float(v["confidence"]) for g, v in grades.items() if "confidence" in v},
         muted=frozenset((m["family"], m["entry"]) for m in data.get("muted_entries", [])),
+        entry_precision={
+            (m["family"], m["entry"]): float(m["train_si_precision"])
+            for m in data.get("muted_entries", [])
+            if m.get("train_si_precision") is not None
+        },
     )
 
 

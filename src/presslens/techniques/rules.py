@@ -346,6 +346,25 @@ def _trim_tokens(doc: Doc, first: int, last: int) -> int:
     return last
 
 
+def _phrase_end(tok: Token) -> int:
+    """Last token of ``tok``'s phrase, leaving out a coordinated clause with its own auxiliary or
+    subject ("merely relabeling X and have ramped up Y"); coordinated words stay ("training, advising and assisting")."""
+    clauses = [c for c in tok.children if c.i > tok.i and c.dep_ == "conj" and any(g.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass"} for g in c.children)]
+    stop = min((c.left_edge.i for c in clauses), default=None)
+    end = tok.i
+    for t in tok.subtree:
+        if stop is not None and t.i >= stop:
+            break
+        end = max(end, t.i)
+    return _trim_conjunction(tok.doc, tok.i, end)
+
+
+def _trim_conjunction(doc: Doc, first: int, last: int) -> int:
+    while last > first and (doc[last].dep_ == "cc" or doc[last].is_punct):
+        last -= 1
+    return last
+
+
 def _doubt(view: View, first: int, last: int, entry: Entry) -> Optional[RuleHit]:
     doc = view.doc
     if entry.kind != "next":
@@ -358,13 +377,13 @@ def _doubt(view: View, first: int, last: int, entry: Entry) -> Optional[RuleHit]
     elif marker.pos_ == "ADP" or marker.dep_ in {"prep", "agent"}:
         objs = [c for c in marker.children if c.dep_ in {"pobj", "pcomp"}]
         if objs:
-            end = max(t.i for t in objs[0].subtree)  # "under the pretext of fighting terrorism"
+            end = _phrase_end(objs[0])  # "under the pretext of fighting terrorism"
     elif marker.dep_ in {"advmod", "acomp", "amod"} and marker.head.i > last:
-        end = max(t.i for t in marker.head.subtree)  # "merely wants to stay in power"
+        end = _phrase_end(marker.head)  # "merely wants to stay in power"
     elif marker.pos_ in {"VERB", "AUX"} or marker.dep_ in {"ROOT", "ccomp", "xcomp", "relcl"}:
         comps = [c for c in marker.children if c.i > last and c.dep_ in {"attr", "xcomp", "ccomp", "dobj", "acomp", "oprd"}]
         if comps:
-            end = max(t.i for t in comps[0].subtree)  # "claims to be a reformer"
+            end = _phrase_end(comps[0])  # "claims to be a reformer"
     else:
         nxt = [c for c in doc[last + 1 : limit + 1] if c.pos_ in _NOUNS]
         if nxt:

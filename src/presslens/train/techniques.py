@@ -30,13 +30,17 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from ..errors import EvalDataError, TrainingUnavailable
+from ..errors import EvalDataError, TrainingUnavailable, UsageError
 from ..evaluate import ptc
 from ..model import TECHNIQUES
 from ..techniques import tagger as rt
 
 Span = tuple[int, int]
 O, B, I = 0, 1, 2
+
+# SI decoding (threshold, minimum tokens, joined gap) kept when validation cannot pick better:
+# no validation article in the corpus, or every grid point scores 0.
+UNTUNED_DECODING = (0.5, 2, 1)
 
 
 @dataclass
@@ -351,6 +355,14 @@ def train_stage(
     device = torch.device("cuda" if device_name == "auto" and torch.cuda.is_available() else (device_name if device_name != "auto" else "cpu"))
     texts, labels = load_corpus(ptc_dir)
     train_ids, val_ids = split_ids(texts, validation_ids)
+    if not train_ids:
+        raise EvalDataError(f"every article in {ptc_dir} is a validation article; none is left to train on")
+    if not val_ids:
+        print(
+            f"note: none of the validation ids is in {ptc_dir}; training on all {len(train_ids)} articles, "
+            "the SI decoding keeps its defaults and no validation scores are measured",
+            file=sys.stderr,
+        )
     tok = read_tokenizer(base_dir)
 
     def examples(ids: Sequence[str]) -> list[WindowExample]:
@@ -364,6 +376,11 @@ def train_stage(
     for x in train_ex:
         for item in x.tc:
             counts[item.label] += 1
+    if not sum(counts):
+        raise EvalDataError(
+            f"the training articles in {ptc_dir} hold no labelled fragment of the 14 techniques "
+            "(labels-tc is empty or uses other technique names); training needs some"
+        )
     weights = class_weights(counts, hyper.class_weights)
 
     net = build_net(base_dir, hyper, len(rt.FEATURE_NAMES)).to(device)
@@ -526,7 +543,8 @@ def tune_and_score(tagger: rt.Tagger, texts: dict[str, str], labels: ptc.PtcLabe
         forwards[art] = tagger.forward(texts[art], rt.line_spans(texts[art]))
     gold = {a: labels.si.get(a, []) for a in val_ids}
     grid = []
-    best = (-1.0, 0.5, 1, 1)
+    # Only a strictly positive F1 moves off the defaults (with no validation every point scores 0).
+    best = (0.0, *UNTUNED_DECODING)
     for thr in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
         for min_tokens in (1, 2, 3, 4):
             for max_gap in (0, 1, 2, 4):
@@ -631,6 +649,21 @@ def _write_runtime_files(out_dir: Path, base_dir: Path, net: Any) -> None:
     np.savez(out_dir / "heads.npz", **heads)
 
 
+def _write_validation_ids(path: Path, val_ids: Sequence[str]) -> str:
+    """Make ``path`` list the validation ids used: "shipped" (the shipped split), "custom" or "none"."""
+    if not val_ids:
+        return "none"
+    shipped = ptc.default_validation_ids_path()
+    if sorted(ptc.read_ids(shipped)) == sorted(val_ids):
+        if not path.exists():
+            shutil.copyfile(shipped, path)
+        return "shipped"
+    if not path.exists() or sorted(ptc.read_ids(path)) != sorted(val_ids):
+        head = "# Validation articles of this technique model (ids from articles/articleNNN.txt); it never trained on them.\n"
+        path.write_text(head + "\n".join(sorted(val_ids)) + "\n", encoding="utf-8")
+    return "custom"
+
+
 def _time_per_article(tagger: rt.Tagger, texts: dict[str, str], ids: Sequence[str]) -> float:
     t0 = time.perf_counter()
     for art in ids:
@@ -643,6 +676,9 @@ def export_stage(
 ) -> dict[str, Any]:
     """ONNX export, int8 choice, SI tuning, calibration and the model card, into ``out_dir``."""
     t0 = time.time()
+    missing = [n for n in ("train_log.json", "state.safetensors") if not (work_dir / n).is_file()]
+    if missing:
+        raise UsageError(f"no checkpoint in {work_dir} ({', '.join(missing)} missing); run the train stage first (--stage train or all)")
     texts, labels = load_corpus(ptc_dir)
     _, val_ids = split_ids(texts, validation_ids)
     train_info = json.loads((work_dir / "train_log.json").read_text(encoding="utf-8"))
@@ -673,12 +709,12 @@ def export_stage(
         json.dumps(_tagger_config(hyper, "techniques.onnx", run.threshold, run.min_tokens, cal, run.max_gap), indent=2), encoding="utf-8"
     )
     final = rt.Tagger(out_dir)
-    seconds_per_article = _time_per_article(final, texts, val_ids)
-    src_ids = out_dir / "validation_ids.txt"
-    if not src_ids.exists():
-        shutil.copyfile(ptc.default_validation_ids_path(), src_ids)
+    seconds_per_article = _time_per_article(final, texts, val_ids or sorted(texts))
+    split = _write_validation_ids(out_dir / "validation_ids.txt", val_ids)
     metrics = {
         "chosen": chosen,
+        "validation_articles": len(val_ids),
+        "validation_split": split,
         "variants": {
             name: {
                 "si": results[name]["run"].si.as_dict(),
@@ -711,6 +747,26 @@ def export_stage(
 
 def model_card(train: dict[str, Any], m: dict[str, Any], hyper: Hyper, command: str, ablations: Optional[dict[str, Any]]) -> str:
     si, tc = m["si"], m["tc"]
+    n_val, split = m.get("validation_articles", train["validation_articles"]), m.get("validation_split", "shipped")
+    if split == "none":
+        split_lines = [
+            f"- {train['train_articles']} training articles ({train['train_windows']} windows, {train['train_fragments']} labelled fragments) and",
+            "  no validation article (none of the validation ids is in the corpus): the SI decoding keeps its",
+            "  defaults, span scores are not calibrated, and the validation scores below are zero, not measured.",
+        ]
+    else:
+        split_lines = [f"- {train['train_articles']} training articles ({train['train_windows']} windows, {train['train_fragments']} labelled fragments) and"]
+        if split == "shipped":
+            split_lines += [
+                f"  {n_val} validation articles, listed in `validation_ids.txt` (a seeded shuffle of the sorted",
+                "  ids, seed 13, first 56). The tagger never trains on the validation articles; they were used to",
+            ]
+        else:
+            split_lines.append(f"  {n_val} validation articles, listed in `validation_ids.txt`. The tagger never trains on them; they were used to")
+        split_lines += [
+            "  tune the SI threshold and minimum span length, to fit the score calibration and to choose the",
+            "  design below, so validation numbers are slightly optimistic for unseen news.",
+        ]
     lines = [
         "# presslens technique tagger — model card",
         "",
@@ -734,11 +790,7 @@ def model_card(train: dict[str, Any], m: dict[str, Any], hyper: Hyper, command: 
         "  used for research purposes; the corpus text is not redistributed here.",
         "",
         "## Training data and split",
-        f"- {train['train_articles']} training articles ({train['train_windows']} windows, {train['train_fragments']} labelled fragments) and",
-        f"  {train['validation_articles']} validation articles, listed in `validation_ids.txt` (a seeded shuffle of the sorted",
-        "  ids, seed 13, first 56). The tagger never trains on the validation articles; they were used to",
-        "  tune the SI threshold and minimum span length, to fit the score calibration and to choose the",
-        "  design below, so validation numbers are slightly optimistic for unseen news.",
+        *split_lines,
         "- Windows: the article is tokenised once; its lines (one sentence each) are packed into windows of",
         f"  at most {hyper.max_tokens} sub-word tokens; longer sentences are cut into chunks overlapping by {rt.CHUNK_OVERLAP} tokens.",
         "  Nothing is truncated.",
@@ -768,7 +820,7 @@ def model_card(train: dict[str, Any], m: dict[str, Any], hyper: Hyper, command: 
     v32, v8 = m["variants"]["fp32"], m["variants"]["int8"]
     lines += [
         "",
-        "## Validation scores (56 articles; metrics as in the PTC README)",
+        f"## Validation scores ({n_val} articles; metrics as in the PTC README)",
         "",
         "| model | SI P | SI R | SI F1 | TC micro-F1 | ONNX size |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -797,13 +849,22 @@ def model_card(train: dict[str, Any], m: dict[str, Any], hyper: Hyper, command: 
     for r in best_rows:
         lines.append(f"| {r['threshold']} | {r['min_tokens']} | {r.get('max_gap', 1)} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} |")
     cal = m["calibration"]
+    if "brier" in cal:
+        cal_lines = [
+            f"Score calibration: Platt scaling on logit P(inside) and logit P(technique) over the {cal.get('spans')} detected",
+            f"validation spans (share correct {cal.get('correct_share')}, Brier {cal.get('brier')}); `score` reads as the",
+            "probability that a gold fragment of the predicted technique overlaps the span.",
+        ]
+    else:
+        cal_lines = [
+            f"Score calibration: none ({cal.get('spans')} detected validation spans, 10 needed); `score` is",
+            "sigmoid(logit P(inside) + logit P(technique)), not a calibrated probability.",
+        ]
     lines += [
         "",
-        f"Score calibration: Platt scaling on logit P(inside) and logit P(technique) over the {cal.get('spans')} detected",
-        f"validation spans (share correct {cal.get('correct_share')}, Brier {cal.get('brier')}); `score` reads as the",
-        "probability that a gold fragment of the predicted technique overlaps the span.",
+        *cal_lines,
         "",
-        f"Speed: {m['seconds_per_article'] * 1000:.0f} ms per validation article for `detect` on this machine's CPU;",
+        f"Speed: {m['seconds_per_article'] * 1000:.0f} ms per {'training' if split == 'none' else 'validation'} article for `detect` on this machine's CPU;",
         f"model files {m['model_bytes'] / 1e6:.1f} MB in all.",
         "",
         "## Design, argued with validation numbers",
