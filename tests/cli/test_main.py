@@ -391,3 +391,19 @@ def test_main_collection_isolates_an_article_that_breaks_the_pipeline(tmp_path, 
     assert lines[1]["error"]["code"] == "PL999" and "cannot handle this one" in lines[1]["error"]["message"]
     assert lines[2]["document"]["text"].startswith("The library")
     assert result.stderr.strip().splitlines()[-1] == "2 analysed, 1 failed"
+
+
+def test_main_analyze_technique_cues_option(tmp_path):
+    article = tmp_path / "council.txt"
+    article.write_text(
+        "Council Rejects Port Levy\n\nThe alleged bribes were only the start, critics of the regime said on Tuesday.\n",
+        encoding="utf-8",
+    )
+    plain = Analysis.model_validate_json(invoke("analyze", article).stdout)
+    result = invoke("analyze", article, "--technique-cues", "all")
+    assert result.exit_code == 0, result.stderr
+    every = Analysis.model_validate_json(result.stdout)
+    assert len(every.techniques) > len(plain.techniques)
+    assert any("weak cue" in t.explanation for t in every.techniques)
+    bad = invoke("analyze", article, "--technique-cues", "some")
+    assert bad.exit_code != 0 and "Traceback" not in bad.stderr

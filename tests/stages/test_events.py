@@ -292,3 +292,25 @@ def test_events_crowd_destination_is_the_location():
     event = _one("Thousands of people descended on Freedom Square in the capital.", "PROTEST")
     assert event.location is not None and event.location.text == "Freedom Square"
     assert event.size is not None and event.size.value == 2000
+
+
+def test_events_hyphenated_noun_is_one_word():
+    # the tokenizer splits "sit-in" into three tokens; the pattern files name the whole word
+    assert "PROTEST" in _types("Hundreds of students began a sit-in at the university on Monday.")
+    assert "PROTEST" in _types("Dockers announced a walk-out at the port on Monday.")
+
+
+def test_events_heart_attack_is_no_assault():
+    assert _types("The senator died of a heart attack in Boston on Monday.") == []
+
+
+def test_events_vow_to_do_harm_is_a_threat():
+    assert _types("The militia vowed to kill the hostages.") == ["THREATEN"]
+    assert _one("The militia vowed to kill the hostages.", "THREATEN").actors[0].text == "The militia"
+    assert _types("The mayor vowed to rebuild the bridge.") == ["AGREE"]
+
+
+def test_events_light_verb_takes_military_reading_from_its_subject():
+    assert _types("The army launched an attack on the rebel camp.") == ["FIGHT"]
+    assert _types("Gunmen launched an attack on the village.") == ["ASSAULT"]
+    assert _types("The air force carried out raids on militant bases.") == ["FIGHT"]

@@ -31,6 +31,7 @@ and nouns found in the tables, then reads each candidate's arguments off the dep
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -70,6 +71,9 @@ _ISSUING_VERBS = frozenset({"pass", "issue", "adopt", "sign", "approve", "publis
                             "draft", "enact", "table", "introduce", "deliver", "announce", "file", "submit", "vote"})
 # "the march drew thousands": verbs whose object gives the size of the event that is their subject.
 _CROWD_VERBS = frozenset({"draw", "attract", "bring", "gather", "involve", "mobilize", "mobilise"})
+_HYPHEN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)+")
+# Verbs of promising: promising a hostile act is threatening it ("vowed to attack the convoy").
+_PROMISE_VERBS = frozenset({"promise", "pledge", "vow", "swear"})
 _WH_WORDS = frozenset({"what", "whatever", "whoever", "whichever"})
 _NOT_PARTICIPANTS = frozenset({"ADP", "PART", "PUNCT", "SCONJ", "CCONJ", "DET", "AUX", "VERB", "ADV", "SPACE", "SYM"})
 _POSSESSIVE_PRONOUNS = frozenset({"their", "its", "his", "her", "our", "my", "your", "whose"})
@@ -157,6 +161,7 @@ class Tables:
     documents: frozenset[str]
     military: frozenset[str]
     abstract: frozenset[str]
+    hyphenated: frozenset[str] = frozenset()  # hyphenated words the files name ("sit-in", "cease-fire")
 
 
 def _words(value: str) -> frozenset[str]:
@@ -255,6 +260,9 @@ def tables() -> Tables:
         documents=frozenset(documents),
         military=frozenset(military),
         abstract=frozenset(abstract),
+        hyphenated=frozenset(
+            w for line in (*lexicon("events_verbs"), *lexicon("events_nouns")) for w in _HYPHEN_WORD.findall(line.lower())
+        ),
     )
 
 
@@ -332,7 +340,16 @@ def _index(ctx: Context) -> _Index:
 
 
 def _lemma(tok: Token) -> str:
-    return tok.lemma_.lower()
+    lemma = tok.lemma_.lower()
+    # the tokenizer splits "sit-in" and "cease-fire" into three tokens; the head (the last one)
+    # stands for the whole word when the pattern files name it
+    if tok.i >= 2:
+        dash, left = tok.doc[tok.i - 1], tok.doc[tok.i - 2]
+        if dash.text == "-" and not dash.whitespace_ and not left.whitespace_:
+            joined = f"{left.lower_}-{lemma}"
+            if joined in tables().hyphenated:
+                return joined
+    return lemma
 
 
 def _verb_lemma(verb: Token, tab: Tables) -> str:
@@ -725,13 +742,20 @@ class _Coder:
                 continue
             self.verb_type[verb.i] = pattern.type
             cand = self._verb_candidate(verb, pattern, particle)
-            if cand is not None and self._future(verb):
+            if cand is not None and cand.type == "AGREE" and self._promises_hostile(verb):
+                cand.type = "THREATEN"
+            elif cand is not None and self._future(verb):
                 if cand.type in _PROMISABLE:
                     cand.type = "AGREE"  # PLOVER: "X will give/support/release ..." is a promise
                 elif cand.type in _HOSTILE and cand.attributed_to_speech:
                     cand.type = "THREATEN"  # "the group said it would kill the hostages"
             return cand
         return None
+
+    def _promises_hostile(self, verb: Token) -> bool:
+        if _verb_lemma(verb, self.tab) not in _PROMISE_VERBS:
+            return False
+        return any(c.dep_ == "xcomp" and self._classify_head(c) in _HOSTILE for c in verb.children)
 
     def _verb_candidate(self, verb: Token, pattern: VerbPattern, particle: Optional[Token]) -> Optional[_Candidate]:
         passive = _is_passive(verb)
@@ -835,6 +859,9 @@ class _Coder:
             if _lemma(subj) in self.tab.documents:
                 subj = self._issuer(subj) or subj
             cand.actors = self.participants([subj])
+            if pattern.mil and self._military(subj):
+                cand.type = pattern.mil  # "the army launched an attack": the noun's military reading
+                self.verb_type[verb.i] = cand.type
         # targets the verb takes: "imposed sanctions on Iran", "launched an attack against X"
         extra: list[Token] = []
         for c in verb.children:
