@@ -314,3 +314,27 @@ def test_events_light_verb_takes_military_reading_from_its_subject():
     assert _types("The army launched an attack on the rebel camp.") == ["FIGHT"]
     assert _types("Gunmen launched an attack on the village.") == ["ASSAULT"]
     assert _types("The air force carried out raids on militant bases.") == ["FIGHT"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The professor gave a lecture in Boston on Monday.",
+        "Shares rallied on Tuesday after the rate cut.",
+        "Fans gathered outside the stadium before the final.",
+    ],
+)
+def test_events_everyday_sentences_are_not_events(sentence):
+    assert _types(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, type_",
+    [
+        ("The government finally gave in to the strikers on Friday.", "CONCEDE"),
+        ("Thousands rallied in the capital against the new tax.", "PROTEST"),
+        ("Protesters gathered outside parliament on Monday.", "PROTEST"),
+    ],
+)
+def test_events_doer_and_particle_conditions_keep_real_events(sentence, type_):
+    assert type_ in _types(sentence)

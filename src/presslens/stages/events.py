@@ -133,6 +133,7 @@ class VerbPattern:
     target_preps: frozenset[str] = frozenset()
     notx: frozenset[str] = frozenset()
     need_subj: bool = False
+    notsubj: frozenset[str] = frozenset()  # not when the doer's head lemma is one of these ("shares rallied")
     need_x: bool = False  # only with an infinitive or clause complement ("asked them to leave")
     need_obj: bool = False  # only with a direct object ("want a pay rise")
 
@@ -216,6 +217,7 @@ def tables() -> Tables:
                 target_preps=_words(opts.get("target", "")),
                 notx=_words(opts.get("notx", "")),
                 need_subj="subj" in opts,
+                notsubj=_words(opts.get("notsubj", "")),
                 need_x="needx" in opts,
                 need_obj="needobj" in opts,
             )
@@ -371,8 +373,11 @@ def _keys(verb: Token, tab: Tables) -> list[tuple[str, Optional[Token]]]:
     """Lookup keys for a verb, particle forms first: [("call for", <for>), ("call", None)]."""
     lemma = _verb_lemma(verb, tab)
     out: list[tuple[str, Optional[Token]]] = []
+    objects = [c.i for c in verb.children if c.dep_ == "dobj"]
     for child in verb.children:
         if child.dep_ in ("prt", "prep", "advmod", "dobj") and child.lower_ in tab.particles:
+            if child.dep_ == "prep" and any(verb.i < o < child.i for o in objects) and any(g.dep_ == "pobj" for g in child.children):
+                continue  # "gave a lecture in Boston": a place phrase after the object, not "give in"
             key = f"{lemma} {child.lower_}"
             if key in tab.verbs or key in tab.light:
                 out.append((key, child))
@@ -714,6 +719,10 @@ class _Coder:
                 continue
             if p.need_subj and check_subject and self.subject_of(verb) is None:
                 continue
+            if p.notsubj:
+                doer = self.subject_of(verb)
+                if doer is not None and (_lemma(doer) in p.notsubj or doer.lower_ in p.notsubj):
+                    continue
             if p.need_x and not _has_infinitive(verb):
                 continue
             if p.need_obj and not any(c.dep_ == "dobj" for c in verb.children):
