@@ -522,3 +522,16 @@ def test_quotes_fronted_content_before_a_root_cue() -> None:
     q = one(run_on("Towns like ours, the mayor said."), "Towns like ours")
     assert q.text == "Towns like ours" and q.speaker.text == "the mayor"
     assert not [q for q in run_on("After the vote, the mayor told reporters.") if q.kind == "indirect"]
+
+
+def test_quotes_indirect_content_stops_where_the_reporter_goes_on() -> None:
+    # "have ramped up" agrees with "groups", not with "the ministry": the reporter's second act
+    text = "Opposition groups have maintained that the ministry is merely renaming its old programme and have ramped up calls for an inquiry."
+    qs = run_on(text)
+    assert_spans_true(text, qs)
+    q = one(qs, "renaming")
+    assert q.text.endswith("renaming its old programme") and "inquiry" not in q.text
+    # agreeing verbs stay in the content
+    text2 = "The unions said the ministers are blocking the talks and have refused every offer."
+    q2 = one(run_on(text2), "blocking")
+    assert q2.text.endswith("have refused every offer")

@@ -595,6 +595,13 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
             for sub in c.children:
                 if sub.dep_ == "advcl" and sub.tag_ == "VBG" and sub.i > c.i and lex.form_lemma.get(sub.lower_) is not None and sub.left_edge.i > 0 and doc[sub.left_edge.i - 1].text == ",":
                     e = min(e, doc[sub.left_edge.i - 1].idx)
+                elif sub.dep_ == "conj" and sub.i > c.i and sub.i > tok.i and _shares_cue_subject(sub, c, tok):
+                    # "groups have maintained that the U.S. is relabeling X and have ramped up calls":
+                    # the second verb agrees with the reporter, not the reported subject
+                    k = sub.left_edge.i
+                    while k - 1 > c.i and (doc[k - 1].dep_ == "cc" or doc[k - 1].is_punct):
+                        k -= 1
+                    e = min(e, doc[k].idx)
                 elif sub.dep_ == "conj" and sub.i > c.i and sub.i > tok.i and _own_report(sub, lex):
                     # "He said A and said B": B is a report of its own
                     k = sub.left_edge.i
@@ -769,6 +776,43 @@ def _unmarked_advcl(verb: Token) -> Optional[Token]:
 
 
 _SAY_OBJECT_VERBS = frozenset({"say", "repeat", "reply", "answer"})
+
+
+def _number(tok: Optional[Token]) -> Optional[str]:
+    """'sg' or 'pl' from a finite verb's or a subject noun's morphology; None when unmarked."""
+    if tok is None:
+        return None
+    if tok.tag_ == "VBZ" or tok.lower_ in ("is", "was", "has", "does"):
+        return "sg"
+    if tok.tag_ == "VBP" or tok.lower_ in ("are", "were", "have", "do"):
+        return "pl"
+    if tok.tag_ in ("NNS", "NNPS"):
+        return "pl"
+    if tok.tag_ in ("NN", "NNP"):
+        return "sg"
+    return None
+
+
+def _finite_number(verb: Token) -> Optional[str]:
+    """Number marked on a verb group: its first finite auxiliary, else the verb itself."""
+    for aux in verb.children:
+        if aux.dep_ in ("aux", "auxpass") and aux.i < verb.i and aux.tag_ in ("VBZ", "VBP", "VBD"):
+            return _number(aux) if aux.tag_ != "VBD" or aux.lower_ in ("was", "were") else None
+    return _number(verb) if verb.tag_ in ("VBZ", "VBP") else None
+
+
+def _shares_cue_subject(conj: Token, content: Token, cue: Token) -> bool:
+    """A subjectless verb coordinated inside the content whose agreement fits the cue's subject
+    and not the content's: the parser hung the reporter's second verb on the content."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in conj.children):
+        return False
+    own = _finite_number(conj)
+    content_subject = next((c for c in content.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    cue_subject = _subject(cue)
+    if own is None or content_subject is None or cue_subject is None:
+        return False
+    content_number = _finite_number(content) or _number(content_subject)
+    return content_number is not None and own != content_number and own == _number(cue_subject)
 
 
 def _own_report(verb: Token, lex: Lexicons) -> bool:
