@@ -103,7 +103,7 @@ def find_techniques(
     for m in merge.merge(model_spans, hits):
         passage = text[m.start : m.end]
         if m.method == "model":
-            explanation = explain.for_model(m.technique, passage, m.hits)
+            explanation = explain.for_model(m.technique, passage, m.hits, text=text, span=(m.start, m.end))
         else:
             best = max(m.hits, key=lambda h: (merge.calibration().confidence_of(h), h.grade))
             explanation = explain.for_rule(best)

@@ -4,7 +4,9 @@ the specific words of this text that carry it.
 - a rule finding quotes its cue and the word list's own gloss:
   "Loaded language: ‘martyrs’ presents the dead as sacred sacrifices, inviting reverence instead of assessment."
 - a model finding quotes the passage (or its key words when it is long) and says what the technique does;
-  when a rule found a cue inside it, the cue and its gloss are named as well.
+  when a rule found a cue inside it, the cue and its gloss are named as well. Failing a rule cue, a
+  repetition names the phrase repeated in the article and how often, and the other techniques name a
+  cue of ``techniques_model_cues.txt`` found in the passage ("Causal oversimplification: ‘led to’ ...").
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
+from .. import resources
 from ..model import TECHNIQUES
 from .rules import RuleHit, entries
 
@@ -93,17 +96,153 @@ def for_rule(hit: RuleHit, weak: bool = False) -> str:
     return f"{name}: {_quote(hit.cue)} {hit.gloss.rstrip('.')}."
 
 
-def for_model(technique: str, passage: str, hits: Sequence[RuleHit] = ()) -> str:
-    """A model finding: the technique's description applied to this passage's words (and any rule cue in it)."""
+def for_model(
+    technique: str,
+    passage: str,
+    hits: Sequence[RuleHit] = (),
+    *,
+    text: str | None = None,
+    span: tuple[int, int] | None = None,
+) -> str:
+    """A model finding: the technique's description applied to this passage's words (and any rule cue in it).
+
+    With the article ``text`` (and the passage's ``span`` in it), a repetition names the phrase that
+    recurs in the article; any technique names a model cue from the passage when no rule cue does.
+    """
     name, does = DESCRIPTIONS.get(technique, (technique.replace("_", " "), "is marked by the model as this technique"))
     if hits:
         hit = max(hits, key=lambda h: (h.grade, h.cue_end - h.cue_start))
         return f"{name}: {_quote(hit.cue)} {hit.gloss.rstrip('.')}; the passage {does}."
-    text = " ".join(passage.split())
-    if len(text) <= _QUOTE_WHOLE:
-        return f"{name}: {_quote(text)} {does}."
-    words = key_words(text)
+    if technique == "Repetition" and text:
+        repeated = repeated_phrase(text, span if span is not None else _locate(text, passage))
+        if repeated is not None:
+            phrase, count = repeated
+            times = "twice" if count == 2 else f"{count} times"
+            return f"{name}: {_quote(phrase)} appears {times} in the article; repeating a phrase makes the message stick."
+    found = model_cue(technique, passage)
+    if found is not None:
+        cue, gloss = found
+        sentence = f"{name}: {_quote(cue)} {gloss}; the passage {does}."
+        # one sentence a reader takes in at a glance: the cue and its gloss matter more than the generic clause
+        return sentence if len(sentence) <= _MAX_SENTENCE else f"{name}: {_quote(cue)} {gloss}."
+    folded = " ".join(passage.split())
+    if len(folded) <= _QUOTE_WHOLE:
+        return f"{name}: {_quote(folded)} {does}."
+    words = key_words(folded)
     if not words:
-        return f"{name}: {_quote(text[:_QUOTE_WHOLE].rsplit(' ', 1)[0] + '…')} {does}."
+        return f"{name}: {_quote(folded[:_QUOTE_WHOLE].rsplit(' ', 1)[0] + '…')} {does}."
     listed = ", ".join(_quote(w) for w in words[:-1]) + (" and " if len(words) > 1 else "") + _quote(words[-1])
     return f"{name}: the passage around {listed} {does}."
+
+
+_MAX_SENTENCE = 250
+
+# ---- repetition: the longest phrase of the passage that recurs in the article
+
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*")
+_MAX_NGRAM = 6
+
+
+def _locate(text: str, passage: str) -> tuple[int, int] | None:
+    at = text.find(passage) if passage.strip() else -1
+    return (at, at + len(passage)) if at >= 0 else None
+
+
+@lru_cache(maxsize=4)
+def _article_ngrams(text: str) -> tuple[list[tuple[int, int]], dict[tuple[str, ...], int]]:
+    """The article's word offsets and how often each 1- to 6-word sequence occurs (lower case)."""
+    offsets = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [text[s:e].lower().replace("’", "'") for s, e in offsets]
+    counts: dict[tuple[str, ...], int] = {}
+    for n in range(1, _MAX_NGRAM + 1):
+        for i in range(len(words) - n + 1):
+            gram = tuple(words[i : i + n])
+            counts[gram] = counts.get(gram, 0) + 1
+    return offsets, counts
+
+
+def _content(word: str) -> bool:
+    return word not in _STOP and len(word) > 2 and not word.isdigit()
+
+
+def repeated_phrase(text: str, span: tuple[int, int] | None) -> tuple[str, int] | None:
+    """The longest word sequence (1-6 words, first and last a content word) inside ``span`` that occurs
+    more than once in ``text``, as the passage writes it (whitespace folded), and its count in the article.
+    Ties go to the more frequent, then the first."""
+    if span is None:
+        return None
+    start, end = span
+    offsets, counts = _article_ngrams(text)
+    inside = [i for i, (s, e) in enumerate(offsets) if start <= s and e <= end]
+    if not inside:
+        return None
+    words = [text[s:e].lower().replace("’", "'") for s, e in offsets]
+    first, last = inside[0], inside[-1]
+    best: tuple[int, int, int] | None = None  # (n, count, i)
+    for n in range(min(_MAX_NGRAM, last - first + 1), 0, -1):
+        for i in range(first, last - n + 2):
+            gram = tuple(words[i : i + n])
+            if not (_content(gram[0]) and _content(gram[-1])):
+                continue
+            count = counts.get(gram, 0)
+            if count >= 2 and (best is None or count > best[1]):
+                best = (n, count, i)
+        if best is not None:
+            n, count, i = best
+            return " ".join(text[offsets[i][0] : offsets[i + n - 1][1]].split()), count
+    return None
+
+
+# ---- model cues: words in the passage that carry the technique (techniques_model_cues.txt)
+
+
+class _Cue:
+    __slots__ = ("technique", "phrase", "gloss", "pattern", "size")
+
+    def __init__(self, technique: str, phrase: str, gloss: str):
+        self.technique, self.phrase, self.gloss = technique, phrase, gloss.rstrip(".")
+        if phrase in {"?", "!"}:
+            # the clause the mark closes: back to the previous sentence or clause boundary
+            self.pattern = re.compile(r"[^.!?;:\n\"“”]*\w[^.!?;:\n\"“”]*" + re.escape(phrase))
+            self.size = 0  # a last resort: any worded cue is more specific
+        else:
+            parts = []
+            for chunk in phrase.split("..."):
+                words = [re.escape(w).replace("'", "['’]") for w in chunk.split()]
+                if words:
+                    parts.append(r"\s+".join(words))
+            body = r"\s+(?:\S+\s+){1,6}?".join(parts)  # "not ... but": one to six words between
+            self.pattern = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+            self.size = len(" ".join(phrase.replace("...", " ").split()))
+
+
+@lru_cache(maxsize=1)
+def _model_cues() -> dict[str, tuple[_Cue, ...]]:
+    by_technique: dict[str, list[_Cue]] = {}
+    for line in resources.lexicon("techniques_model_cues"):
+        cols = [c.strip() for c in line.split("|")]
+        if len(cols) != 3 or not all(cols) or cols[0] not in TECHNIQUES:
+            raise ValueError(f"lexicon techniques_model_cues: expected 'technique | cue | gloss' in line {line!r}")
+        by_technique.setdefault(cols[0], []).append(_Cue(*cols))
+    return {t: tuple(cues) for t, cues in by_technique.items()}
+
+
+def model_cue(technique: str, passage: str) -> tuple[str, str] | None:
+    """The technique's cue found in the passage, as the passage writes it (whitespace folded), and its
+    gloss: the longest cue, then the first."""
+    best: tuple[int, int, str, str] | None = None  # (-size, start, quoted, gloss)
+    for cue in _model_cues().get(technique, ()):
+        if cue.size == 0 and cue.phrase not in passage:
+            continue  # the mark is absent: skip the clause search
+        m = cue.pattern.search(passage)
+        if m is None:
+            continue
+        quoted = " ".join(m.group().split())
+        if cue.size == 0:
+            quoted = quoted.lstrip("([{-–—,'‘’ ")
+            while len(quoted) > _QUOTE_WHOLE and " " in quoted:
+                quoted = quoted.split(" ", 1)[1]  # a long clause keeps its last words, nearest the mark
+        key = (-cue.size, m.start(), quoted, cue.gloss)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    return (best[2], best[3]) if best is not None else None
