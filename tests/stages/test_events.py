@@ -322,10 +322,85 @@ def test_events_light_verb_takes_military_reading_from_its_subject():
         "The professor gave a lecture in Boston on Monday.",
         "Shares rallied on Tuesday after the rate cut.",
         "Fans gathered outside the stadium before the final.",
+        # the idioms and widened object lists below must not reach sport, business or daily life
+        "The team dismissed its coach after a run of six defeats.",
+        "The critics dismissed the film as sentimental.",
+        "Shares fell sharply on Monday as investors fretted about inflation.",
+        "She set free her imagination in her latest novel.",
+        "The city set free hundreds of balloons at the festival.",
+        "The teenager freed his bicycle from the mud.",
+        "The company put its expansion plans on hold because of weak demand.",
+        "The publisher shelved plans for a sequel.",
+        "The two firms pooled their resources to build a new warehouse.",
+        "The runner surrendered her lead in the final lap.",
+        "The sprinter came to terms with her injury.",
+        "The waiter brought food to the table.",
+        "The goalkeeper turned away a penalty.",
+        "The brokers traded shares all morning.",
+        "The toddler said no to broccoli.",
+        "The actor signed up for a dance class.",
+        "The author signed off on the final draft of the novel.",
+        "The retailer suspended sales of the recalled toy.",
+        "The storm cut off power to thousands of homes.",
+        "The teacher made a long sentence on the board.",
+        "The singer quit the band to pursue a solo career.",
     ],
 )
 def test_events_everyday_sentences_are_not_events(sentence):
     assert _types(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, type_",
+    [
+        ("The warring factions came to terms on a prisoner exchange.", "AGREE"),
+        ("The government signed up to the climate accord.", "AGREE"),
+        ("The bishops came out in favour of the amnesty law.", "SUPPORT"),
+        ("The opposition came out against the constitutional amendment.", "REJECT"),
+        ("The fuel levy was withdrawn after a week of protests.", "CONCEDE"),
+        ("The junta reversed the hike in bread prices.", "CONCEDE"),
+        ("The police chief quit amid the corruption scandal.", "CONCEDE"),
+        ("The agencies pooled intelligence on the bombing suspects.", "COOPERATE"),
+        ("The two states formed a joint committee on border security.", "COOPERATE"),
+        ("Trucks ferried medical supplies to the quake zone.", "AID"),
+        ("A $3 billion credit line was extended to the central bank.", "AID"),
+        ("The last foreign troops departed the garrison on Sunday.", "RETREAT"),
+        ("Militiamen surrendered their rifles to peacekeepers.", "RETREAT"),
+        ("The coroner ordered an inquest into the death.", "INVESTIGATE"),
+        ("The minister dismissed the allegations as baseless.", "REJECT"),
+        ("The country said no to the proposal.", "REJECT"),
+        ("The army moved an armoured brigade to the frontier.", "MOBILIZE"),
+        ("Troops were put on standby.", "MOBILIZE"),
+        ("Arms sales to the regime were cut off last year.", "SANCTION"),
+        ("The ambassador was ordered to leave the country.", "SANCTION"),
+        ("Border guards turned back hundreds of asylum-seekers.", "COERCE"),
+        ("The dissident was handed a seven-year sentence.", "COERCE"),
+        ("Rebels and soldiers traded gunfire overnight.", "FIGHT"),
+    ],
+)
+def test_events_idioms_and_widened_object_lists_code_events(sentence, type_):
+    assert type_ in _types(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The union called for the minister to resign.", "The families asked for the ban to be lifted."],
+)
+def test_events_call_for_someone_to_act_is_a_demand_not_the_act(sentence):
+    # the parser makes "for" the marker of the clause, not a child of "called"
+    types = _types(sentence)
+    assert "DEMAND" in types and "CONCEDE" not in types
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger",
+    [
+        ("The kidnappers set them free on Monday.", "set them free"),
+        ("The junta set free dozens of dissidents.", "set free"),
+    ],
+)
+def test_events_particle_hung_on_the_object_completes_the_verb(sentence, trigger):
+    assert _one(sentence, "CONCEDE").trigger.text == trigger
 
 
 @pytest.mark.parametrize(

@@ -375,12 +375,37 @@ def _keys(verb: Token, tab: Tables) -> list[tuple[str, Optional[Token]]]:
     out: list[tuple[str, Optional[Token]]] = []
     objects = [c.i for c in verb.children if c.dep_ == "dobj"]
     for child in verb.children:
-        if child.dep_ in ("prt", "prep", "advmod", "dobj") and child.lower_ in tab.particles:
+        # "intj": "no" in "said no to"; "oprd": "free" in "set them free"
+        if child.dep_ in ("prt", "prep", "advmod", "dobj", "intj", "oprd") and child.lower_ in tab.particles:
             if child.dep_ == "prep" and any(verb.i < o < child.i for o in objects) and any(g.dep_ == "pobj" for g in child.children):
                 continue  # "gave a lecture in Boston": a place phrase after the object, not "give in"
             key = f"{lemma} {child.lower_}"
             if key in tab.verbs or key in tab.light:
                 out.append((key, child))
+    for child in verb.children:
+        if child.i < verb.i:
+            continue
+        if child.dep_ in ("advcl", "ccomp", "xcomp"):
+            # "called for the minister to resign": the parser makes "for" the clause's marker
+            mark = child.doc[child.left_edge.i]
+            if mark.dep_ == "mark" and mark.head.i == child.i and mark.lower_ in tab.particles:
+                key = f"{lemma} {mark.lower_}"
+                if key in tab.verbs or key in tab.light:
+                    out.append((key, mark))
+        elif child.dep_ == "prep":
+            # "said no to": the parser may hang "no" on the preposition
+            for g in child.children:
+                if g.dep_ == "intj" and g.i < child.i and g.lower_ in tab.particles:
+                    key = f"{lemma} {g.lower_}"
+                    if key in tab.verbs or key in tab.light:
+                        out.append((key, g))
+        elif child.dep_ == "dobj":
+            # "set free the hostages", "set the hostages free": the particle hung on the object
+            for g in child.children:
+                if g.dep_ == "amod" and g.lower_ in tab.particles and g.i in (verb.i + 1, child.i + 1):
+                    key = f"{lemma} {g.lower_}"
+                    if key in tab.verbs or key in tab.light:
+                        out.append((key, g))
     # "take part in": a two-word complement
     for child in verb.children:
         if child.dep_ == "dobj" and child.lower_ == "part":
@@ -811,7 +836,7 @@ class _Coder:
         if verb.dep_ == "acl" and passive and verb.head.pos_ in ("NOUN", "PROPN"):
             target_heads.append(verb.head)  # "protesters arrested by police"
         start, end = verb.idx, verb.idx + len(verb.text)
-        if particle is not None and particle.i > verb.i and particle.i - verb.i <= 3 and particle.dep_ in ("prt", "prep"):
+        if particle is not None and particle.i > verb.i and particle.i - verb.i <= 3 and particle.dep_ in ("prt", "prep", "mark", "amod", "oprd", "intj"):
             end = particle.idx + len(particle.text)
         cand = _Candidate(type=event_type, trigger=(start, end), anchors=anchors, verb=verb)
         cand.attributed_to_speech = verb.dep_ == "ccomp" and _lemma(verb.head) in _SPEECH_VERBS
