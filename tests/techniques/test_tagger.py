@@ -144,3 +144,22 @@ def test_tagger_runs_without_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == ""
+
+
+def test_tagger_repeat_features_whole_article_or_local_scope():
+    para = "The corrupt council met again. Critics called the council corrupt.\n"
+    text = para * 3
+    lower = text.lower()
+    s = text.index("corrupt council")
+    feats = tagger.span_features(text, lower, s, s + len("corrupt council"), tagger.title_end(text))
+    # "corrupt council" occurs 3 times: 2 repeats, counted over the whole article
+    assert feats[tagger.FEATURE_NAMES.index("log_repeats")] == pytest.approx(np.log1p(2) / 2.0)
+    # in a huge input only the text around the span counts, so each span costs bounded time
+    filler = "Nothing of note happened in the harbour today.\n" * (tagger.REPEAT_SCOPE // 40)
+    huge = text + filler + text
+    s2 = len(text) + len(filler) + text.index("corrupt council")
+    scope = tagger._repeat_scope(huge.lower(), s2, s2 + 15)
+    assert len(scope) == tagger.REPEAT_SCOPE and "corrupt council" in scope
+    feats2 = tagger.span_features(huge, huge.lower(), s2, s2 + 15, tagger.title_end(huge))
+    assert feats2[tagger.FEATURE_NAMES.index("log_repeats")] == pytest.approx(np.log1p(2) / 2.0)
+

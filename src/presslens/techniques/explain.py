@@ -12,6 +12,7 @@ the specific words of this text that carry it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Sequence
 
@@ -148,17 +149,21 @@ def _locate(text: str, passage: str) -> tuple[int, int] | None:
     return (at, at + len(passage)) if at >= 0 else None
 
 
-@lru_cache(maxsize=4)
-def _article_ngrams(text: str) -> tuple[list[tuple[int, int]], dict[tuple[str, ...], int]]:
-    """The article's word offsets and how often each 1- to 6-word sequence occurs (lower case)."""
+@lru_cache(maxsize=2)
+def _article_words(text: str) -> tuple[list[int], list[tuple[int, int]], list[str], dict[str, list[int]]]:
+    """The article's word starts, offsets, lower-case words and where each word occurs: built once
+    per article, so each finding's lookup costs the phrase's occurrences, not the article's length."""
     offsets = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     words = [text[s:e].lower().replace("’", "'") for s, e in offsets]
-    counts: dict[tuple[str, ...], int] = {}
-    for n in range(1, _MAX_NGRAM + 1):
-        for i in range(len(words) - n + 1):
-            gram = tuple(words[i : i + n])
-            counts[gram] = counts.get(gram, 0) + 1
-    return offsets, counts
+    where: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        where.setdefault(w, []).append(i)
+    return [s for s, _ in offsets], offsets, words, where
+
+
+def _occurrences(words: list[str], where: dict[str, list[int]], gram: tuple[str, ...]) -> int:
+    n = len(gram)
+    return sum(1 for i in where.get(gram[0], ()) if tuple(words[i : i + n]) == gram)
 
 
 def _content(word: str) -> bool:
@@ -172,19 +177,20 @@ def repeated_phrase(text: str, span: tuple[int, int] | None) -> tuple[str, int] 
     if span is None:
         return None
     start, end = span
-    offsets, counts = _article_ngrams(text)
-    inside = [i for i, (s, e) in enumerate(offsets) if start <= s and e <= end]
-    if not inside:
+    word_starts, offsets, words, where = _article_words(text)
+    first = bisect_left(word_starts, start)
+    last = bisect_left(word_starts, end) - 1
+    while last >= first and offsets[last][1] > end:
+        last -= 1
+    if last < first:
         return None
-    words = [text[s:e].lower().replace("’", "'") for s, e in offsets]
-    first, last = inside[0], inside[-1]
     best: tuple[int, int, int] | None = None  # (n, count, i)
     for n in range(min(_MAX_NGRAM, last - first + 1), 0, -1):
         for i in range(first, last - n + 2):
             gram = tuple(words[i : i + n])
             if not (_content(gram[0]) and _content(gram[-1])):
                 continue
-            count = counts.get(gram, 0)
+            count = _occurrences(words, where, gram)
             if count >= 2 and (best is None or count > best[1]):
                 best = (n, count, i)
         if best is not None:

@@ -159,14 +159,28 @@ def _line_bounds(text: str, start: int, end: int) -> Span:
     return lo, (len(text) if hi < 0 else hi)
 
 
+# Repeats are counted in the whole text up to this length (every PTC article is under half of it);
+# in longer inputs, within this many characters centred on the span, so that a huge input costs
+# linear time and an article-sized one gets exactly the features the model was trained with.
+REPEAT_SCOPE = 100_000
+
+
+def _repeat_scope(lower_text: str, start: int, end: int) -> str:
+    if len(lower_text) <= REPEAT_SCOPE:
+        return lower_text
+    lo = max(0, min(start - REPEAT_SCOPE // 2, len(lower_text) - REPEAT_SCOPE))
+    return lower_text[lo : lo + REPEAT_SCOPE]
+
+
 def span_features(text: str, lower_text: str, start: int, end: int, title_end: int) -> list[float]:
     """Surface features of one span (FEATURE_NAMES order), each roughly in [0, 1]."""
     frag = text[start:end]
     lower = " ".join(lower_text[start:end].split())
     words = _WORD_RE.findall(lower)
-    repeats = lower_text.count(lower) - 1 if len(lower) >= 3 else 0
+    scope = _repeat_scope(lower_text, start, end)
+    repeats = scope.count(lower) - 1 if len(lower) >= 3 else 0
     long_words = [w for w in words if len(w) >= 4]
-    word_rep = max((lower_text.count(w) - 1 for w in long_words), default=0)
+    word_rep = max((scope.count(w) - 1 for w in long_words), default=0)
     lo, hi = _line_bounds(text, start, end)
     line = text[lo:hi]
     before = text[lo:start]
@@ -371,19 +385,23 @@ class Tagger:
         t_end = title_end(text)
         rows = []
         starts, ends = fw.enc.offsets[:, 0], fw.enc.offsets[:, 1]
+        # offsets run in text order, so a span's tokens are found by bisection, not a scan of the text
+        ordered = bool(np.all(np.diff(starts) >= 0) and np.all(np.diff(ends) >= 0))
+        win = np.asarray(fw.windows, dtype=np.int64).reshape(-1, 2)
         for s, e in spans:
-            toks = np.flatnonzero((starts < e) & (ends > s))
+            if ordered:
+                lo, hi = int(np.searchsorted(ends, s, side="right")), int(np.searchsorted(starts, e, side="left"))
+                toks = lo + np.flatnonzero((starts[lo:hi] < e) & (ends[lo:hi] > s))
+            else:
+                toks = np.flatnonzero((starts < e) & (ends > s))
             feats = np.asarray(span_features(text, lower, s, e, t_end), np.float32)
             if len(toks) == 0 or not fw.windows:
                 hid_dim = (dim - len(feats)) // 2
                 rows.append(tc_head(self.heads, np.zeros(hid_dim, np.float32), np.zeros(hid_dim, np.float32), feats))
                 continue
             # The window holding most of the span's tokens (the first such).
-            best, best_n = 0, -1
-            for w, (a, b) in enumerate(fw.windows):
-                k = int(((toks >= a) & (toks < b)).sum())
-                if k > best_n:
-                    best, best_n = w, k
+            held = np.searchsorted(toks, win[:, 1], side="left") - np.searchsorted(toks, win[:, 0], side="left")
+            best = int(np.argmax(held))
             a, b = fw.windows[best]
             inside = toks[(toks >= a) & (toks < b)] - a + 1
             hid = fw.hidden[best]
