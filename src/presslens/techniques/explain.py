@@ -209,7 +209,8 @@ class _Cue:
         self.technique, self.phrase, self.gloss = technique, phrase, gloss.rstrip(".")
         if phrase in {"?", "!"}:
             # the clause the mark closes: back to the previous sentence or clause boundary
-            self.pattern = re.compile(r"[^.!?;:\n\"“”]*\w[^.!?;:\n\"“”]*" + re.escape(phrase))
+            # anchored at a boundary and one character class wide, so hostile text cannot make it backtrack
+            self.pattern = re.compile(r"(?:^|(?<=[.!?;:\n\"“”]))[^.!?;:\n\"“”]*" + re.escape(phrase))
             self.size = 0  # a last resort: any worded cue is more specific
         else:
             parts = []
@@ -240,7 +241,7 @@ def model_cue(technique: str, passage: str) -> tuple[str, str] | None:
     for cue in _model_cues().get(technique, ()):
         if cue.size == 0 and cue.phrase not in passage:
             continue  # the mark is absent: skip the clause search
-        m = cue.pattern.search(passage)
+        m = next((x for x in cue.pattern.finditer(passage) if cue.size or re.search(r"\w", x.group())), None)
         if m is None:
             continue
         quoted = " ".join(m.group().split())
