@@ -188,16 +188,18 @@ def tables() -> Tables:
     light_preps: dict[str, frozenset[str]] = {}
     irrealis: set[str] = set()
     particles: set[str] = set()
+    hyphenated: set[str] = set()
     for line in lexicon("events_verbs"):
+        hyphenated.update(_HYPHEN_WORD.findall(line.lower()))
         cols = line.split("\t")
         if len(cols) < 2:
             continue
         key, kind = " ".join(cols[0].lower().split()), cols[1].strip()
         if " " in key:
             particles.update(key.split()[1:])
+        opts = _options(cols[2]) if len(cols) > 2 else {}
         if kind == "LIGHT":
             light.add(key)
-            opts = _options(cols[2]) if len(cols) > 2 else {}
             if "prep" in opts:
                 light_preps[key] = _words(opts["prep"])
             continue
@@ -206,7 +208,6 @@ def tables() -> Tables:
             continue
         if kind not in _PLOVER:
             continue
-        opts = _options(cols[2]) if len(cols) > 2 else {}
         mil = opts.get("mil")
         verbs.setdefault(key, []).append(
             VerbPattern(
@@ -227,6 +228,7 @@ def tables() -> Tables:
     military: set[str] = set()
     abstract: set[str] = set()
     for line in lexicon("events_nouns"):
+        hyphenated.update(_HYPHEN_WORD.findall(line.lower()))
         cols = line.split("\t")
         if len(cols) < 2:
             continue
@@ -262,9 +264,7 @@ def tables() -> Tables:
         documents=frozenset(documents),
         military=frozenset(military),
         abstract=frozenset(abstract),
-        hyphenated=frozenset(
-            w for line in (*lexicon("events_verbs"), *lexicon("events_nouns")) for w in _HYPHEN_WORD.findall(line.lower())
-        ),
+        hyphenated=frozenset(hyphenated),
     )
 
 
@@ -373,39 +373,37 @@ def _keys(verb: Token, tab: Tables) -> list[tuple[str, Optional[Token]]]:
     """Lookup keys for a verb, particle forms first: [("call for", <for>), ("call", None)]."""
     lemma = _verb_lemma(verb, tab)
     out: list[tuple[str, Optional[Token]]] = []
+
+    def add(particle: Token) -> None:
+        key = f"{lemma} {particle.lower_}"
+        if particle.lower_ in tab.particles and (key in tab.verbs or key in tab.light):
+            out.append((key, particle))
+
     objects = [c.i for c in verb.children if c.dep_ == "dobj"]
     for child in verb.children:
         # "intj": "no" in "said no to"; "oprd": "free" in "set them free"
-        if child.dep_ in ("prt", "prep", "advmod", "dobj", "intj", "oprd") and child.lower_ in tab.particles:
+        if child.dep_ in ("prt", "prep", "advmod", "dobj", "intj", "oprd"):
             if child.dep_ == "prep" and any(verb.i < o < child.i for o in objects) and any(g.dep_ == "pobj" for g in child.children):
                 continue  # "gave a lecture in Boston": a place phrase after the object, not "give in"
-            key = f"{lemma} {child.lower_}"
-            if key in tab.verbs or key in tab.light:
-                out.append((key, child))
+            add(child)
     for child in verb.children:
         if child.i < verb.i:
             continue
         if child.dep_ in ("advcl", "ccomp", "xcomp"):
             # "called for the minister to resign": the parser makes "for" the clause's marker
             mark = child.doc[child.left_edge.i]
-            if mark.dep_ == "mark" and mark.head.i == child.i and mark.lower_ in tab.particles:
-                key = f"{lemma} {mark.lower_}"
-                if key in tab.verbs or key in tab.light:
-                    out.append((key, mark))
+            if mark.dep_ == "mark" and mark.head.i == child.i:
+                add(mark)
         elif child.dep_ == "prep":
             # "said no to": the parser may hang "no" on the preposition
             for g in child.children:
-                if g.dep_ == "intj" and g.i < child.i and g.lower_ in tab.particles:
-                    key = f"{lemma} {g.lower_}"
-                    if key in tab.verbs or key in tab.light:
-                        out.append((key, g))
+                if g.dep_ == "intj" and g.i < child.i:
+                    add(g)
         elif child.dep_ == "dobj":
             # "set free the hostages", "set the hostages free": the particle hung on the object
             for g in child.children:
-                if g.dep_ == "amod" and g.lower_ in tab.particles and g.i in (verb.i + 1, child.i + 1):
-                    key = f"{lemma} {g.lower_}"
-                    if key in tab.verbs or key in tab.light:
-                        out.append((key, g))
+                if g.dep_ == "amod" and g.i in (verb.i + 1, child.i + 1):
+                    add(g)
     # "take part in": a two-word complement
     for child in verb.children:
         if child.dep_ == "dobj" and child.lower_ == "part":

@@ -42,16 +42,18 @@ def model_available() -> bool:
     return _tagger() is not None
 
 
-def rule_hits(doc: Doc, entities: Iterable[Entity] = (), *, weak: bool = False) -> list[rules.RuleHit]:
-    """Rule hits that the shipped calibration keeps (families and entries that held up on PTC), or
-    with ``weak`` the others: cues readers may want shown that PTC's annotators seldom marked."""
+def rule_hits(doc: Doc, entities: Iterable[Entity] = ()) -> tuple[list[rules.RuleHit], list[rules.RuleHit]]:
+    """The rules' hits on one parse, split by the shipped calibration: those it keeps (families and
+    entries that held up on PTC), and the weak ones readers may want shown that PTC's annotators
+    seldom marked."""
     cal = merge.calibration()
-    hits = [h for h in rules.find(doc) if cal.keeps(h) != weak]
+    hits = rules.find(doc)
     names = _name_spans(doc.text, entities)
     if names:
         # charged words inside a proper name ("Islamic Resistance Movement") are the name, not the writer's choice
         hits = [h for h in hits if h.family not in {"loaded", "exaggeration"} or not _inside(h, names)]
-    return hits
+    kept = [h for h in hits if cal.keeps(h)]
+    return kept, [h for h in hits if not cal.keeps(h)]
 
 
 def _name_spans(text: str, entities: Iterable[Entity]) -> list[Span]:
@@ -78,7 +80,7 @@ def find_techniques(
 ) -> list[Technique]:
     """Technique findings for one article: model spans and rule hits merged, each explained.
 
-    ``cues="all"`` adds the weak rule cues (``rule_hits(weak=True)``) that no calibrated finding of
+    ``cues="all"`` adds the weak rule cues (the second list of ``rule_hits``) that no calibrated finding of
     the same technique already covers, each with its low measured confidence and an explanation
     that says it is weak; the calibrated findings are the same either way.
 
@@ -92,9 +94,9 @@ def find_techniques(
     hits: list[rules.RuleHit] = []
     weak: list[rules.RuleHit] = []
     if doc is not None and len(doc) and doc.text == text:
-        hits = rule_hits(doc, entities)
-        if cues == "all":
-            weak = rule_hits(doc, entities, weak=True)
+        hits, weak = rule_hits(doc, entities)
+        if cues != "all":
+            weak = []
     model_spans: list = []
     tagger = _tagger()
     if tagger is not None:
@@ -174,7 +176,7 @@ def classify_spans(text: str, spans: Sequence[Span], doc: Optional[Doc] = None) 
 
         doc = nlp.parse(text) if text.strip() else None
     cal = merge.calibration()
-    hits = [h for h in rules.find(doc) if cal.keeps(h)] if doc is not None else []
+    hits = rule_hits(doc)[0] if doc is not None else []
     out = []
     for (s, e), rank in zip(spans, ranks):
         scored: dict[str, float] = {}
