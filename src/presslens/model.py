@@ -19,8 +19,24 @@ QuoteKind = Literal["direct", "indirect", "mixed"]
 SpeakerKind = Literal["person", "organization", "group", "document", "unknown"]
 Severity = Literal["info", "warning"]
 Stance = Literal["favourable", "critical", "neutral", "unknown"]
+# How a cue reports its content: speech (said, told, according to), evidence (a study showed,
+# police found) or belief (believes, hopes, feels). Only speech cues make quotes in the strict sense.
+CueKind = Literal["speech", "evidence", "belief"]
+CUE_KINDS: tuple[str, ...] = CueKind.__args__  # type: ignore[attr-defined]
+Gender = Literal["female", "male"]
 
-TECHNIQUES: tuple[str, ...] = (
+# The 18 PLOVER event types (the PLOVER codebook's spelling).
+EventType = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "INVESTIGATE", "DEMAND",
+    "DISAPPROVE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT",
+]
+EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+
+# What the checks stage can report.
+CheckKind = Literal["quantity_conflict", "date_conflict", "unattributed_claim", "title_body_mismatch"]
+CHECK_KINDS: tuple[str, ...] = CheckKind.__args__  # type: ignore[attr-defined]
+
+TechniqueLabel = Literal[
     "Appeal_to_Authority",
     "Appeal_to_fear-prejudice",
     "Bandwagon,Reductio_ad_hitlerum",
@@ -35,7 +51,8 @@ TECHNIQUES: tuple[str, ...] = (
     "Slogans",
     "Thought-terminating_Cliches",
     "Whataboutism,Straw_Men,Red_Herring",
-)
+]
+TECHNIQUES: tuple[str, ...] = TechniqueLabel.__args__  # type: ignore[attr-defined]
 
 
 class Part(BaseModel):
@@ -65,6 +82,8 @@ class Entity(Part):
     aliases: list[str] = Field(default_factory=list)
     descriptions: list[str] = Field(default_factory=list)
     mentions: list[Span] = Field(default_factory=list)
+    # Added within version 1: only where the text shows it (pronouns used for it, Mr./Mrs.).
+    gender: Optional[Gender] = None
 
 
 class Speaker(Part):
@@ -78,6 +97,7 @@ class Speaker(Part):
 class Cue(Part):
     text: str
     span: Span
+    kind: CueKind = "speech"  # added within version 1
 
 
 class Quote(Part):
@@ -148,6 +168,8 @@ class Technique(Part):
     confidence: float
     explanation: str
     method: Literal["model", "rule"]
+    # Added within version 1: the id of the quote the span sits in, or null for the author's own words.
+    attributed_to: Optional[str] = None
 
 
 class Check(Part):
