@@ -128,11 +128,14 @@ _STOPWORDS = frozenset(
 def language_warnings(doc: Doc) -> list[str]:
     """PL201 when the text does not read as English (best effort goes on)."""
     words = [t.lower_ for t in doc if t.is_alpha]
-    if len(words) < 8:
+    # Scripts written without spaces give few tokens: judge them by their letters instead.
+    letters = [ch for ch in doc.text[:20000] if ch.isalpha()]
+    unspaced = len(letters) >= 40 and sum(ch.isascii() for ch in letters) / len(letters) < 0.6
+    if len(words) < 8 and not unspaced:
         return []
     latin = sum(1 for w in words if re.fullmatch(r"[a-z]+", w))
     common = sum(1 for w in words if w in _STOPWORDS)
-    if latin / len(words) < 0.6 or common / len(words) < 0.08:
+    if unspaced or latin / len(words) < 0.6 or common / len(words) < 0.08:
         return [
             errors.warning(
                 errors.W_NOT_ENGLISH,

@@ -116,3 +116,38 @@ def test_html_extraction_is_quiet_on_stderr(capfd, read_all):
     with pytest.raises(errors.NoArticleBody):
         read_all(DATA / "menu-only.html")
     assert capfd.readouterr().err == ""
+
+
+# Written here: a short local-news page in Japanese, whose sentences have no spaces between words.
+_JAPANESE_PAGE = (
+    '<html lang="ja"><head><meta charset="utf-8"><title>市の図書館が改装を終えて再開</title></head><body>'
+    "<nav><a>ホーム</a><a>地域</a></nav><article><h1>市の図書館が改装を終えて再開</h1>"
+    "<p>半年にわたる改装工事を終えた市立図書館が、月曜日の朝に利用者の受け入れを再開した。"
+    "館長によると、閲覧席は以前の二倍に増え、子ども向けの読書室も新しく設けられたという。</p>"
+    "<p>開館を待っていた近所の住民は、静かに勉強できる場所が戻ってきてうれしいと話していた。</p>"
+    "</article></body></html>"
+)
+
+
+def test_html_read_body_without_spaces_between_words(tmp_path, only_article):
+    path = tmp_path / "library.html"
+    path.write_text(_JAPANESE_PAGE, encoding="utf-8")
+    article = only_article(path)
+    assert "市立図書館" in article.text and "ホーム" not in article.text
+
+
+def test_html_non_english_page_is_analysed_with_pl201(tmp_path):
+    from presslens import analyze_path
+
+    path = tmp_path / "library.html"
+    path.write_text(_JAPANESE_PAGE, encoding="utf-8")
+    analysis = analyze_path(str(path))
+    assert "市立図書館" in analysis.document.text
+    assert any(w.startswith("PL201") for w in analysis.warnings)
+
+
+def test_html_short_unspaced_menu_is_still_pl105(tmp_path, read_all):
+    path = tmp_path / "menu.html"
+    path.write_text("<html><body><div>ホーム</div><div>お問い合わせ</div></body></html>", encoding="utf-8")
+    with pytest.raises(errors.NoArticleBody):
+        read_all(path)

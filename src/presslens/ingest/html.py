@@ -12,8 +12,11 @@ from .. import errors
 logging.getLogger("trafilatura").addHandler(logging.NullHandler())
 logging.getLogger("htmldate").addHandler(logging.NullHandler())
 
-# A body needs at least one line that reads like prose, not a menu ("Home", "Contact us").
+# A body needs at least one line that reads like prose, not a menu ("Home", "Contact us"): six
+# space-separated words, or for scripts written without spaces (Japanese, Chinese, Thai) as many
+# letters as six short words hold.
 _PROSE_WORDS = 6
+_PROSE_LETTERS = 30
 _HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|div|p)\b", re.I | re.S)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -41,7 +44,7 @@ def extract(html: str, *, origin: str, url: str | None = None) -> Extracted:
     except Exception as exc:  # a parser failure on hostile markup is the page's fault, not ours
         raise errors.NoArticleBody(f"{origin}: the HTML could not be parsed ({type(exc).__name__})") from None
     body = (doc.text or "") if doc is not None else ""
-    if not any(len(line.split()) >= _PROSE_WORDS for line in body.splitlines()):
+    if not any(_reads_like_prose(line) for line in body.splitlines()):
         raise errors.NoArticleBody(f"{origin} holds no article body (no paragraph of text was found in the HTML)")
     published = doc.date if isinstance(doc.date, str) and _DATE.fullmatch(doc.date) else None
     return Extracted(
@@ -52,6 +55,12 @@ def extract(html: str, *, origin: str, url: str | None = None) -> Extracted:
         site_name=_clean(doc.sitename),
         url=url or _clean(doc.url),
     )
+
+
+def _reads_like_prose(line: str) -> bool:
+    if len(line.split()) >= _PROSE_WORDS:
+        return True
+    return len(line) >= _PROSE_LETTERS and sum(ch.isalpha() for ch in line) >= _PROSE_LETTERS
 
 
 def _clean(value: object) -> str | None:
