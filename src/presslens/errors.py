@@ -8,6 +8,7 @@ a corpus run records them per item and carries on. Codes never change meaning.
 2xx  warnings attached to an analysis (best effort was made)
 3xx  usage and configuration
 4xx  evaluation data
+6xx  web server (presslens serve) and its requests
 999  internal error (a bug: please report it)
 """
 
@@ -87,6 +88,82 @@ class TrainingUnavailable(PresslensError):
 
 class EvalDataError(PresslensError):
     code = "PL400"
+
+
+# --------------------------------------------------------------------------- web server (600-649)
+# Each carries the HTTP status the server answers with; start-up errors have none.
+
+
+class ServeRefused(PresslensError):
+    """`presslens serve` will not start as asked (another address without PRESSLENS_TOKEN, a bad port)."""
+
+    code = "PL600"
+    exit_code = 2
+
+
+class PrivateAddressRefused(PresslensError):
+    """A URL given to the server leads to a loopback, private, link-local or otherwise non-public address."""
+
+    code = "PL601"
+    status = 400
+
+
+class NotAuthorized(PresslensError):
+    code = "PL602"
+    status = 401
+
+
+class RequestTooLarge(PresslensError):
+    code = "PL603"
+    status = 413
+
+
+class BadRequestShape(PresslensError):
+    """The request parsed, but its fields are missing or of the wrong type."""
+
+    code = "PL604"
+    status = 422
+
+
+class NotFound(PresslensError):
+    code = "PL605"
+    status = 404
+
+
+class TooManyRequests(PresslensError):
+    code = "PL606"
+    status = 429
+
+
+class ServerBusy(PresslensError):
+    """Every analysis worker is busy and the queue is full."""
+
+    code = "PL607"
+    status = 503
+
+
+class AnalysisTimedOut(PresslensError):
+    code = "PL608"
+    status = 503
+
+
+class CrossSiteRefused(PresslensError):
+    """A form posted from another site, or a Host header the server does not answer for."""
+
+    code = "PL609"
+    status = 403
+
+
+class MethodNotAllowed(PresslensError):
+    code = "PL610"
+    status = 405
+
+
+class BadRequest(PresslensError):
+    """A request the server cannot read at all (not JSON, a broken form)."""
+
+    code = "PL611"
+    status = 400
 
 
 class InternalError(PresslensError):

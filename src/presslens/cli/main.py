@@ -404,6 +404,9 @@ def train_techniques(
             typer.echo(f"checkpoint written to {work}")
 
 
+app.command("serve")(__import__(f"{__package__}.serve", fromlist=["serve"]).serve)  # presslens serve (web app)
+
+
 # --------------------------------------------------------------------------- entry point
 
 

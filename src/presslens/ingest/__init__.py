@@ -22,7 +22,7 @@ from ..errors import PresslensError
 from ..model import Article, Span
 from . import records, text as _text, web
 
-__all__ = ["Loaded", "from_text", "read", "with_metadata", "validate_published", "SUFFIXES"]
+__all__ = ["Loaded", "from_text", "read", "read_bytes", "with_metadata", "validate_published", "SUFFIXES"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -218,14 +218,16 @@ def with_metadata(
 # --------------------------------------------------------------------------- reading
 
 
-def read(source: str, *, settings: Settings | None = None) -> Iterator[Loaded]:
-    """Every article in ``source``: a file, ``-`` (stdin), a folder, or an http(s) URL."""
+def read(source: str, *, settings: Settings | None = None, public_only: bool = False) -> Iterator[Loaded]:
+    """Every article in ``source``: a file, ``-`` (stdin), a folder, or an http(s) URL.
+
+    ``public_only``: a URL is fetched only from public addresses (see `web.fetch`)."""
     settings = settings or Settings()
     source = os.fspath(source)
     if source == "-":
         return _read_stdin(settings)
     if web.is_url(source):
-        return _read_url(source, settings)
+        return _read_url(source, settings, public_only)
     path = Path(source)
     if not path.exists():
         raise errors.InputNotFound(f"{source} does not exist")
@@ -247,8 +249,18 @@ def _read_stdin(settings: Settings) -> Iterator[Loaded]:
     return _from_bytes(data, origin="<stdin>", kind=None, settings=settings)
 
 
-def _read_url(url: str, settings: Settings) -> Iterator[Loaded]:
-    fetched = web.fetch(url, settings=settings)
+def read_bytes(data: bytes, *, name: str, settings: Settings | None = None) -> Iterator[Loaded]:
+    """Every article in an uploaded file's bytes; ``name``'s suffix picks the reader as for a file."""
+    settings = settings or Settings()
+    kind = _kind(Path(name))
+    limit = _raw_limit(kind, settings)
+    if limit is not None:
+        _text.check_size(len(data), name, limit)
+    return _from_bytes(data, origin=name, kind=kind, settings=settings)
+
+
+def _read_url(url: str, settings: Settings, public_only: bool = False) -> Iterator[Loaded]:
+    fetched = web.fetch(url, settings=settings, public_only=public_only)
     ct = fetched.content_type
     if ct in {"text/html", "application/xhtml+xml"}:
         kind: str | None = "html"
