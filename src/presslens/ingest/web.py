@@ -8,7 +8,7 @@ import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .. import __version__, errors
 from ..config import Settings
@@ -160,7 +160,10 @@ class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
 class _HttpRedirectOnly(urllib.request.HTTPRedirectHandler):
     """Redirects to http(s) only (urllib would follow ftp: too, past the address check)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme.lower() not in {"http", "https"}:
-            raise errors.PrivateAddressRefused(f"{req.full_url} redirects to {newurl}, which is not an http(s) URL")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    def http_error_302(self, req, fp, code, msg, headers):
+        target = headers.get("location") or headers.get("uri")
+        if target and urlsplit(urljoin(req.full_url, target)).scheme.lower() not in {"http", "https"}:
+            raise errors.PrivateAddressRefused(f"{req.full_url} redirects to {target}, which is not an http(s) URL")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302

@@ -219,6 +219,10 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
             return index(request, status_of(exc), exc, fields)
         return report_page(outcome.html or "", [("/", "presslens"), ("/", "analyse another article")])
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon():
+        return Response(status_code=204)
+
     @app.get("/docs", response_class=HTMLResponse, summary="This list of endpoints")
     async def docs(request: Request):
         return page("docs.html.j2", title="API", endpoints=_endpoints(app.openapi()), schema=SCHEMA_VERSION)
