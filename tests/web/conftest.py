@@ -142,3 +142,45 @@ def live_markup(html: str, *, scripts: int = 0) -> list[str]:
     if len(parser.scripts) > scripts:
         problems.append(f"{len(parser.scripts)} <script> elements")
     return problems
+
+
+# --------------------------------------------------------------------------- load (the load test and benchmarks/bench_web.py)
+
+
+def fire(base: str, bodies: list[dict], *, concurrency: int, timeout: float = 120.0, health_every: float = 0.2) -> dict:
+    """POST every body to /api/analyze from ``concurrency`` threads while another thread times
+    GET /api/health; returns each answer (status, Retry-After, seconds, body) and the health timings."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    answers: list[dict] = []
+    health: list[float] = []
+    stop = threading.Event()
+    local = threading.local()
+
+    def one(body: dict) -> dict:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=base, timeout=timeout)
+        t0 = time.perf_counter()
+        resp = local.client.post("/api/analyze", json=body)
+        return {"status": resp.status_code, "retry_after": resp.headers.get("retry-after"),
+                "seconds": time.perf_counter() - t0, "body": resp.content}
+
+    def poll() -> None:
+        with httpx.Client(base_url=base, timeout=timeout) as c:
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                ok = c.get("/api/health").status_code == 200
+                health.append(time.perf_counter() - t0 if ok else float("inf"))
+                stop.wait(health_every)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    t0 = time.perf_counter()
+    try:
+        with ThreadPoolExecutor(concurrency) as pool:
+            answers = list(pool.map(one, bodies))
+    finally:
+        stop.set()
+        poller.join(timeout)
+    return {"answers": answers, "health": health, "seconds": time.perf_counter() - t0}

@@ -259,13 +259,15 @@ def test_app_token_guards_writes_and_reads():
         assert page.status_code == 401 and page.headers["www-authenticate"].startswith("Basic")
         assert c.get("/", headers={"authorization": "Bearer s3cret"}).status_code == 200
         assert c.post("/", data={"text": "x"}).status_code == 401
+        assert c.get("/docs").status_code == 401 and c.get("/openapi.json").status_code == 401
+        assert c.get("/openapi.json", headers={"authorization": "Bearer s3cret"}).status_code == 200
         assert c.get("/api/health").status_code == 200
 
 
 def test_app_public_read_opens_reads_only():
     config = ServeConfig(pool="thread", token="s3cret", public_read=True)
     with make_client(config, runner=_ok) as c:
-        assert c.get("/").status_code == 200
+        assert c.get("/").status_code == 200 and c.get("/docs").status_code == 200
         assert_error(c.post("/api/analyze", json={"text": "x"}), 401, "PL602")
         assert c.post("/", data={"text": "x"}).status_code == 401
 

@@ -131,7 +131,7 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
         description="Analyse news articles: quotes, entities, numbers, events, persuasion techniques, checks, sourcing.",
         docs_url=None,  # Swagger UI and ReDoc load from a CDN: our own /docs lists the endpoints instead
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,  # served below, behind the read rule
         lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
@@ -223,8 +223,14 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
     async def favicon():
         return Response(status_code=204)
 
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(request: Request):
+        security.check_token(config, request, write=False)
+        return JSONResponse(app.openapi())
+
     @app.get("/docs", response_class=HTMLResponse, summary="This list of endpoints")
     async def docs(request: Request):
+        security.check_token(config, request, write=False)
         return page("docs.html.j2", title="API", endpoints=_endpoints(app.openapi()), schema=SCHEMA_VERSION)
 
     # --------------------------------------------------------------- API
