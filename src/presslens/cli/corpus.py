@@ -71,7 +71,7 @@ def add(
                     bar.update(
                         task,
                         description=f"read {c.read} · added {c.added} · duplicate {c.duplicate} · "
-                        f"already stored {c.known} · failed {c.failed}",
+                        f"already stored {c.known} · failed {c.failed} · skipped {c.skipped}",
                     )
 
                 counts = add_sources(store, sources, options=options, on_item=show)
@@ -82,7 +82,7 @@ def add(
                 console.print(f"... and {counts.warned - len(counts.warnings)} more date warnings", highlight=False)
             typer.echo(
                 f"{counts.added} added, {counts.duplicate} duplicate, {counts.known} already stored, "
-                f"{counts.failed} failed; store: {store.path}"
+                f"{counts.failed} failed, {counts.skipped} archive records skipped; store: {store.path}"
             )
             if counts.failed:
                 typer.echo("see 'presslens corpus status' for the errors", err=True)

@@ -14,13 +14,13 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import errors
 from ..config import Settings
 from ..errors import PresslensError
 from ..model import Article, Span
-from . import meta, records, text as _text, web
+from . import meta, records, text as _text, warc, web
 
 __all__ = ["Loaded", "ReadOptions", "from_text", "read", "with_metadata", "validate_published", "SUFFIXES"]
 
@@ -68,6 +68,10 @@ class ReadOptions:
     fields: records.FieldMap = records.DEFAULT_FIELDS
     # A corpus keeps a date it cannot read (with a PL530 warning) instead of refusing the record.
     lenient_dates: bool = False
+    # Feed items that carry only a summary: fetch the linked page (False: keep the summary).
+    fetch_pages: bool = True
+    # Told about each archive record passed over (not an HTML page, not HTTP 200).
+    on_skip: Callable[[str], None] | None = None
 
 
 _DEFAULT_OPTIONS = ReadOptions()
@@ -321,6 +325,8 @@ def _kind(path: Path) -> str | None:
 
 def _read_file(path: Path, settings: Settings, options: ReadOptions = _DEFAULT_OPTIONS) -> Iterator[Loaded]:
     origin = str(path)
+    if warc.is_warc(path):
+        return _read_warc(path, settings, options)
     kind = _kind(path)
     if kind == "records" and path.suffix.lower() in LINE_SUFFIXES:
         return _records_from_lines(path, settings, options)
@@ -330,6 +336,19 @@ def _read_file(path: Path, settings: Settings, options: ReadOptions = _DEFAULT_O
     with path.open("rb") as fh:
         data = fh.read() if limit is None else fh.read(limit + 1)
     return _from_bytes(data, origin=origin, kind=kind, settings=settings, options=options)
+
+
+def _read_warc(path: Path, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
+    limit = _raw_limit("html", settings)
+    for origin, rid, body, url, charset in warc.pages(path, max_bytes=limit, on_skip=options.on_skip):
+        try:
+            if len(body) > limit:
+                _text.check_size(len(body), origin, limit)
+            for item in _from_bytes(body, origin=origin, kind="html", settings=settings, url=url, declared=charset):
+                item.external_id = rid
+                yield item
+        except PresslensError as exc:
+            yield Loaded(origin=origin, error=exc, external_id=rid)
 
 
 def _raw_limit(kind: str | None, settings: Settings) -> int | None:
