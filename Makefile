@@ -30,9 +30,9 @@ demo: install
 	$(VENV)/bin/presslens analyze $(EXAMPLE) --format html -o $(REPORT)
 	@echo "HTML report written to $(REPORT)"
 
-# The web app and JSON API on http://127.0.0.1:8000 (Ctrl-C stops it).
+# The web app and JSON API on http://127.0.0.1:8000 with the corpus store presslens.duckdb (Ctrl-C stops it).
 serve: install
-	$(VENV)/bin/presslens serve --host 127.0.0.1 --port 8000
+	$(VENV)/bin/presslens serve --host 127.0.0.1 --port 8000 --db presslens.duckdb
 
 # Headless Chromium for the browser tests (Debian's package; the tests skip without it).
 chromium:

@@ -227,6 +227,13 @@ class BadRequest(PresslensError):
     status = 400
 
 
+class NoCorpus(PresslensError):
+    """The server was started without a corpus store (`presslens serve --db PATH` keeps one)."""
+
+    code = "PL612"
+    status = 404
+
+
 class InternalError(PresslensError):
     """An unexpected failure (a bug), reported on one line instead of a traceback."""
 

@@ -10,7 +10,7 @@ import typer
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; anything but loopback needs PRESSLENS_TOKEN."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    db: Optional[str] = typer.Option(None, "--db", metavar="PATH", help="Corpus store to keep analyses in (when the store is installed)."),
+    db: Optional[str] = typer.Option(None, "--db", metavar="PATH", help="Corpus store (DuckDB, made if missing): keeps analyses, serves /articles, /sources, /voices."),
     public_read: bool = typer.Option(False, "--public-read", help="With a token: let anyone read (pages, GET endpoints); writes still need it."),
     allow_private_urls: bool = typer.Option(False, "--allow-private-urls", help="Fetch URLs on loopback and private networks too (local use)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N", help="Analysis worker processes (default: up to 2)."),

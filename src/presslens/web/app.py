@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import html as _html
+import asyncio
+import datetime as _dt
 import logging
-import re
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import SCHEMA_VERSION, __version__, errors
+from ..model import CHECK_KINDS
 from ..ingest import SUFFIXES
-from . import jobs, security
+from . import jobs, queries, security
 from .config import ServeConfig
 from .pool import AnalysisPool
+from .storage import StoreGate, save
+from .views import page, report_page, table_response
 
 log = logging.getLogger("presslens.web")
 HERE = Path(__file__).parent
@@ -51,38 +54,6 @@ class AnalyzeRequest(BaseModel):
         if self.text is None and not self.url:
             raise ValueError("give 'text' (the article) or 'url' (a page to fetch)")
         return self
-
-
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(HERE / "templates")),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    body = _env().get_template(name).render(version=__version__, **context)
-    return HTMLResponse(body, status_code=status, headers={"Content-Security-Policy": security.PAGE_CSP, **(headers or {})})
-
-
-_REPORT_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
-_REPORT_TOP = '<header class="top">\n'
-
-
-def report_page(report: str, links: list[tuple[str, str]]) -> HTMLResponse:
-    """The report of `render_html` as it is, served under its own CSP (hashes of its style and script),
-    with a line of links to the app above its title."""
-    found = _REPORT_CSP.search(report)
-    csp = _html.unescape(found.group(1)) if found else security.DEFAULT_CSP
-    csp = csp.replace("form-action 'none'", "form-action 'self'") + "; frame-ancestors 'none'"
-    nav = " · ".join(f'<a href="{_html.escape(href)}">{_html.escape(label)}</a>' for href, label in links)
-    if _REPORT_TOP in report:
-        report = report.replace(_REPORT_TOP, f'{_REPORT_TOP}<p class="meta">{nav}</p>\n', 1)
-    return HTMLResponse(report, headers={"Content-Security-Policy": csp})
 
 
 def _wants_html(request: Request) -> bool:
@@ -116,14 +87,19 @@ def _validation_message(exc: RequestValidationError) -> tuple[errors.PresslensEr
 def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> FastAPI:
     pool = pool or AnalysisPool(config.workers, config.queue, kind=config.pool)
     limiter = security.RateLimiter(config.rate_per_minute, config.rate_burst)
+    gate = StoreGate(config.db) if config.db else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if gate is not None:
+            gate.start()
         pool.start()
         try:
             yield
         finally:
             pool.close()
+            if gate is not None:
+                gate.close()
 
     app = FastAPI(
         title="presslens",
@@ -135,7 +111,7 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
         lifespan=lifespan,
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    app.state.config, app.state.pool, app.state.limiter = config, pool, limiter
+    app.state.config, app.state.pool, app.state.limiter, app.state.store = config, pool, limiter, gate
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # --------------------------------------------------------------- errors
@@ -178,14 +154,22 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
             raise _coded_error(code, message)
         return outcome
 
+    def show(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+        return page(name, status, headers, corpus=gate is not None, **context)
+
+    def corpus() -> StoreGate:
+        if gate is None:
+            raise errors.NoCorpus("this server keeps no corpus: start it with 'presslens serve --db PATH'")
+        return gate
+
     def make_job(**kw: Any) -> jobs.Job:
         return jobs.Job(settings=config.settings, public_only=not config.allow_private_urls, **kw)
 
     # --------------------------------------------------------------- pages
 
     def index(request: Request, status: int = 200, error: errors.PresslensError | None = None, form: dict | None = None):
-        return page(
-            "index.html.j2", status, title="Analyse an article", form=form or {}, error=error,
+        return show(
+            "index.html.j2", status, title="Analyse an article", form=form or {"keep": "on"}, error=error,
             suffixes=", ".join(UPLOAD_SUFFIXES), accept=",".join(UPLOAD_SUFFIXES),
             max_mb=f"{config.settings.max_bytes / 1_000_000:g}", private_urls=config.allow_private_urls,
         )
@@ -208,15 +192,19 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
             raise errors.BadRequest(f"the form could not be read: {exc.detail}") from None
         except (ValueError, KeyError) as exc:
             raise errors.BadRequest(f"the form could not be read: {exc}") from None
-        fields = {k: _field(form.get(k)) for k in ("text", "url", "title", "source", "published")}
+        fields = {k: _field(form.get(k)) for k in ("text", "url", "title", "source", "published", "keep")}
+        keep = gate is not None and fields["keep"] is not None
         upload = form.get("file")
         try:
-            job = await _form_job(fields, upload, make_job)
+            job, external_id = await _form_job(fields, upload, make_job, html=not keep)
             outcome = await analyse(request, job)
         except errors.PresslensError as exc:
             if status_of(exc) in (401, 429, 503):
                 raise
             return index(request, status_of(exc), exc, fields)
+        if keep:
+            article_id = await corpus().run(save, outcome.json, external_id)
+            return RedirectResponse(f"/articles/{article_id}", status_code=303)
         return report_page(outcome.html or "", [("/", "presslens"), ("/", "analyse another article")])
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -255,15 +243,116 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
             503: {"description": "Busy or over the time budget (Retry-After)"},
         },
     )
-    async def api_analyze(request: Request, body: AnalyzeRequest):
+    async def api_analyze(request: Request, body: AnalyzeRequest, store: bool = False):
         security.check_token(config, request, write=True)
+        if store and gate is None:
+            raise errors.NoCorpus("this server keeps no corpus (start it with --db PATH); ask without store=true")
         meta = {"title": body.title, "published": body.published, "source": body.source}
         if body.text is not None:
             job = make_job(text=body.text, meta={**meta, "url": body.url})
         else:
             job = make_job(url=body.url, meta=meta)
         outcome = await analyse(request, job)
-        return Response(outcome.json or "{}", media_type="application/json")
+        if not store:
+            return Response(outcome.json or "{}", media_type="application/json")
+        article_id = await corpus().run(save, outcome.json, body.url)
+        return Response(outcome.json or "{}", status_code=201, media_type="application/json",
+                        headers={"Location": f"/articles/{article_id}"})
+
+    # --------------------------------------------------------------- corpus
+
+    def reads(request: Request) -> StoreGate:
+        security.check_token(config, request, write=False)
+        return corpus()
+
+    @app.get("/articles", response_class=HTMLResponse, summary="The corpus: filter, sort, page (format=csv|json for the rows shown)")
+    async def articles_page(request: Request):
+        store = reads(request)
+        query = article_query(request)
+        rows, following = await store.run(queries.list_articles, query)
+        fmt = request.query_params.get("format")
+        table = table_response(fmt, queries.ARTICLE_COLUMNS, rows, "articles", next=following)
+        if table is not None:
+            return table
+        outlets = await store.run(queries.sources)
+        return show(
+            "articles.html.j2", title="Articles", rows=rows, q=query, outlets=outlets,
+            families=[(k, v[0]) for k, v in queries.FAMILIES.items()], checks=CHECK_KINDS, sorts=list(queries.SORTS),
+            next_url=_with(request, cursor=following) if following else None,
+            first_url=_with(request, cursor=None) if query.cursor else None,
+            csv_url=_with(request, format="csv"), json_url=_with(request, format="json"),
+        )
+
+    @app.get("/api/articles", summary="Articles matching the filters: {items, next}; pass next back as cursor")
+    async def api_articles(
+        request: Request, source: Optional[str] = None, date_from: Optional[str] = Query(None, alias="from"),
+        date_to: Optional[str] = Query(None, alias="to"), family: Optional[str] = None, check: Optional[str] = None,
+        one_sided: Optional[str] = None, name: Optional[str] = None, q: Optional[str] = None,
+        sort: str = "published", order: str = "desc", limit: int = 50, cursor: Optional[str] = None,
+    ):
+        store = reads(request)
+        rows, following = await store.run(queries.list_articles, article_query(request))
+        return {"items": rows, "next": following}
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, summary="The report of one stored article")
+    async def article_page(request: Request, article_id: int):
+        store = reads(request)
+        row = await store.run(queries.article_row, article_id)
+        if row is None:
+            raise errors.NotFound(f"there is no article {article_id}")
+        stored = await store.run(queries.analysis_json, article_id) if row["status"] == "analysed" else None
+        if stored is None:
+            return show("article_status.html.j2", title=row["title"] or f"Article {article_id}", row=row)
+        html = await asyncio.to_thread(_render_stored, stored)
+        return report_page(html, [("/", "presslens"), ("/articles", "all articles"), (f"/articles/{article_id}", "link to this report")])
+
+    @app.get("/api/articles/{article_id}", summary="The stored presslens.analysis/1 JSON of one article")
+    async def api_article(request: Request, article_id: int):
+        store = reads(request)
+        stored = await store.run(queries.analysis_json, article_id)
+        if stored is None:
+            raise errors.NotFound(f"there is no analysed article {article_id}")
+        return Response(stored, media_type="application/json")
+
+    @app.get("/sources", response_class=HTMLResponse, summary="One row per outlet with the corpus figures (format=csv|json)")
+    async def sources_page(request: Request):
+        store = reads(request)
+        rows = await source_rows(store)
+        table = table_response(request.query_params.get("format"), SOURCE_COLUMNS, rows, "sources")
+        if table is not None:
+            return table
+        return show("sources.html.j2", title="Sources", rows=rows, charts=_charts(rows),
+                    csv_url=_with(request, format="csv"), json_url=_with(request, format="json"))
+
+    @app.get("/api/sources", summary="One row per outlet with the corpus figures and top voices")
+    async def api_sources(request: Request):
+        return {"items": await source_rows(reads(request))}
+
+    @app.get("/api/stats", summary="Corpus figures grouped by source, day, week, month, year or two of them (by=source,month)")
+    async def api_stats(request: Request, by: str = "source"):
+        return {"by": by, "items": await reads(request).run(queries.stats, by)}
+
+    @app.get("/voices/{name}", response_class=HTMLResponse, summary="Where a voice is quoted: outlets, articles, quotes, stance (format=csv|json)")
+    async def voice_page(request: Request, name: str):
+        rows = await reads(request).run(queries.voice_quotes, name)
+        table = table_response(request.query_params.get("format"), queries.VOICE_COLUMNS, rows, "voice", name=name)
+        if table is not None:
+            return table
+        outlets = sorted({r["source"] or "" for r in rows})
+        return show("voice.html.j2", title=name, name=name, rows=rows, outlets=outlets,
+                    articles=len({r["article_id"] for r in rows}),
+                    csv_url=_with(request, format="csv"), json_url=_with(request, format="json"))
+
+    @app.get("/api/voices/{name}", summary="Every quote of a voice: {name, items}")
+    async def api_voice(request: Request, name: str):
+        return {"name": name, "items": await reads(request).run(queries.voice_quotes, name)}
+
+    async def source_rows(store: StoreGate) -> list[dict[str, Any]]:
+        rows = await store.run(queries.stats, "source")
+        voices = await store.run(queries.top_voices, 3)
+        for row in rows:
+            row["top_voices"] = [name for name, _ in voices.get(row["group"], [])]
+        return rows
 
     return _outermost(app, config)
 
@@ -303,19 +392,84 @@ def _field(value: Any) -> str | None:
     return value if value.strip() else None
 
 
-async def _form_job(fields: dict[str, str | None], upload: Any, make_job) -> jobs.Job:
+async def _form_job(fields: dict[str, str | None], upload: Any, make_job, *, html: bool) -> tuple[jobs.Job, str | None]:
+    """The job for a form, and the external id its article keeps in the store (None: by its text)."""
     meta = {"title": fields["title"], "source": fields["source"], "published": fields["published"]}
     if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", None):
         data = await upload.read()
         name = Path(upload.filename).name or "upload.txt"
         if Path(name).suffix.lower() not in SUFFIXES:
             raise errors.UnsupportedInput(f"{name}: upload a file ending in {', '.join(UPLOAD_SUFFIXES)}")
-        return make_job(upload=data, upload_name=name, meta={**meta, "url": fields["url"]}, html=True)
+        return make_job(upload=data, upload_name=name, meta={**meta, "url": fields["url"]}, html=html), fields["url"]
     if fields["text"] is not None:  # browsers send a textarea's line breaks as CRLF
-        return make_job(text=fields["text"].replace("\r\n", "\n"), meta={**meta, "url": fields["url"]}, html=True)
+        text = fields["text"].replace("\r\n", "\n")
+        return make_job(text=text, meta={**meta, "url": fields["url"]}, html=html), fields["url"]
     if fields["url"] is not None:
-        return make_job(url=fields["url"].strip(), meta=meta, html=True)
+        url = fields["url"].strip()
+        return make_job(url=url, meta=meta, html=html), url
     raise errors.UsageError("paste the article's text, choose a file or give its URL")
+
+
+SOURCE_COLUMNS = (*queries.STATS_COLUMNS, "top_voices")
+
+
+def _render_stored(analysis_json: str) -> str:
+    from ..model import Analysis
+    from ..render.html import render_html
+
+    return render_html(Analysis.model_validate_json(analysis_json))
+
+
+def _with(request: Request, **changes: Any) -> str:
+    """This page's URL with some query parameters changed (None removes one)."""
+    params = {k: v for k, v in request.query_params.items() if k not in changes}
+    params.update({k: v for k, v in changes.items() if v is not None})
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def _date_param(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise errors.BadRequest(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+_YES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+
+
+def article_query(request: Request) -> queries.ArticleQuery:
+    p = {k: v.strip() for k, v in request.query_params.items() if v.strip()}
+    one_sided = p.get("one_sided")
+    if one_sided is not None and one_sided.lower() not in _YES:
+        raise errors.BadRequest(f"one_sided takes yes or no, not {one_sided!r}")
+    try:
+        limit = int(p.get("limit", 50))
+    except ValueError:
+        raise errors.BadRequest("limit must be a whole number") from None
+    return queries.ArticleQuery(
+        source=p.get("source"), date_from=_date_param(p.get("from"), "from"), date_to=_date_param(p.get("to"), "to"),
+        family=p.get("family"), check=p.get("check"),
+        one_sided=None if one_sided is None else _YES[one_sided.lower()], name=p.get("name"), q=p.get("q"),
+        sort=p.get("sort", "published"), order=p.get("order", "desc"), limit=limit, cursor=p.get("cursor"),
+    )
+
+
+def _charts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bar lengths (0-100) for the /sources charts, drawn as inline SVG by the template."""
+    top = max((r["techniques_per_1000_words"] or 0 for r in rows), default=0) or 1
+    bars = []
+    for i, r in enumerate(rows[:30]):
+        own = r["own_techniques_per_1000_words"] or 0
+        quoted = r["quoted_techniques_per_1000_words"] or 0
+        bars.append({
+            "y": 8 + 22 * i, "label": r["group"] or "(no outlet)",
+            "own": round(300 * own / top, 1), "quoted": round(300 * quoted / top, 1),
+            "rate": r["techniques_per_1000_words"], "one_sided": round(300 * (r["one_sided_share"] or 0), 1),
+            "share": r["one_sided_share"],
+        })
+    return {"bars": bars, "height": 16 + 22 * len(bars)}
 
 
 def _endpoints(spec: dict) -> list[dict[str, Any]]:
