@@ -154,8 +154,8 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
             raise _coded_error(code, message)
         return outcome
 
-    def show(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-        return page(name, status, headers, corpus=gate is not None, **context)
+    def show(template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+        return page(template, status, headers, corpus=gate is not None, **context)
 
     def corpus() -> StoreGate:
         if gate is None:

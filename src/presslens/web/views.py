@@ -30,8 +30,8 @@ def _env() -> Environment:
     )
 
 
-def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    body = _env().get_template(name).render(version=__version__, **context)
+def page(template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    body = _env().get_template(template).render(version=__version__, **context)
     return HTMLResponse(body, status_code=status, headers={"Content-Security-Policy": security.PAGE_CSP, **(headers or {})})
 
 
@@ -76,10 +76,10 @@ def csv_response(columns: Sequence[str], rows: Iterable[dict[str, Any]], name: s
     )
 
 
-def table_response(fmt: str | None, columns: Sequence[str], rows: list[dict[str, Any]], name: str, **extra: Any) -> Response | None:
+def table_response(fmt: str | None, columns: Sequence[str], rows: list[dict[str, Any]], filename: str, **extra: Any) -> Response | None:
     """The CSV or JSON form of a table page (exactly its rows), or None for the HTML page."""
     if fmt == "csv":
-        return csv_response(columns, rows, name)
+        return csv_response(columns, rows, filename)
     if fmt == "json":
         return JSONResponse({"items": rows, **extra})
     return None
