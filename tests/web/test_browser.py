@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTICLE, running_server
+import httpx
+
+from .conftest import ARTICLE, ROOT, running_server
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +39,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def base():
-    with running_server("--workers", "1") as url:
+def base(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "corpus.duckdb"
+    with running_server("--workers", "1", "--db", str(db), "--rate-limit", "600") as url:
         yield url
 
 
@@ -56,9 +59,11 @@ class Tab:
         self.dialogs.append(d.message)
         d.dismiss()
 
-    def analyse(self, base: str, text: str, **fields: str) -> None:
+    def analyse(self, base: str, text: str, keep: bool = False, **fields: str) -> None:
         self.page.goto(base + "/")
         self.page.fill("#text", text)
+        if not keep:
+            self.page.uncheck("input[name=keep]")
         for name, value in fields.items():
             self.page.fill(f"#{name}", value)
         with self.page.expect_navigation(timeout=120_000):
@@ -135,5 +140,53 @@ def test_browser_hostile_article_runs_no_script(browser, base, render_fixtures):
         assert page.input_value("#title") == markup  # given back as the value, not as markup
         assert tab.dialogs == []
         assert tab.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    finally:
+        tab.close()
+
+
+def test_browser_kept_article_gets_a_stable_link(browser, base):
+    tab = Tab(browser)
+    try:
+        tab.analyse(base, ARTICLE, keep=True, source="The Marlow Tide")
+        page = tab.page
+        assert "/articles/" in page.url
+        link = page.url
+        assert page.locator("#article .hl-quote").count() >= 2 and page.locator("aside.panel").is_visible()
+        page.goto(link)
+        assert _squash(page.inner_text("#article")) == _squash(ARTICLE)
+        assert tab.errors == [] and tab.dialogs == []
+    finally:
+        tab.close()
+
+
+def test_browser_articles_filters_narrow_the_list_and_sources_charts_render(browser, base):
+    examples = [("local-numbers.txt", "Alpha"), ("rally-report.txt", "Beta"), ("wire-politics.txt", "Alpha")]
+    for name, source in examples:
+        text = (ROOT / "examples" / name).read_text(encoding="utf-8")
+        resp = httpx.post(base + "/api/analyze?store=true", json={"text": text, "source": source}, timeout=120)
+        assert resp.status_code == 201, resp.text
+    tab = Tab(browser)
+    try:
+        page = tab.page
+        page.goto(base + "/articles")
+        everything = page.locator("#articles tbody tr").count()
+        assert everything >= 3
+        page.select_option("#f-source", "Beta")
+        with page.expect_navigation():
+            page.click(".filters button[type=submit]")
+        rows = page.locator("#articles tbody tr")
+        assert rows.count() == 1 and "Beta" in rows.first.inner_text()
+        page.fill("#f-name", "no such voice anywhere")
+        with page.expect_navigation():
+            page.click(".filters button[type=submit]")
+        assert page.locator("#articles tbody tr").count() == 0
+        page.goto(base + "/sources")
+        bars = page.locator("#chart-techniques rect.own")
+        assert bars.count() >= 2
+        widths = bars.evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+        assert max(widths) > 10  # drawn, and styled by the stylesheet under the CSP
+        assert page.locator("#chart-one-sided rect.one-sided").count() >= 2
+        assert page.locator("#chart-techniques rect.own").first.evaluate("e => getComputedStyle(e).fill") == "rgb(29, 78, 216)"
+        assert tab.errors == [] and tab.dialogs == []
     finally:
         tab.close()

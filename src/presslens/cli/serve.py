@@ -31,6 +31,10 @@ def serve(
             queue=queue, rate_per_minute=rate_limit, rate_burst=max(1, min(10, int(rate_limit))),
             settings=Settings().with_overrides(time_budget=time_budget), **extra,
         )
+        if db:  # refuse a locked, foreign or newer store now, with its code, not in the server's start-up
+            from ..store import open_store
+
+            open_store(db, create=True).close()
         import uvicorn
 
         typer.echo(f"presslens serving on http://{_shown(host)}:{port}/ (Ctrl-C stops)", err=True)
