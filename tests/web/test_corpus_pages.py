@@ -210,3 +210,28 @@ def test_corpus_pages_reads_follow_the_token_rule(tmp_path):
     with make_client(ServeConfig(pool="thread", db=str(tmp_path / "t.duckdb"), token="s3cret", public_read=True)) as c:
         assert c.get("/api/articles").status_code == 200
         assert c.post("/api/analyze?store=true", json={"text": "x"}).status_code == 401
+
+
+def test_corpus_pages_pending_article_shows_its_status(corpus):
+    from presslens.store import NewArticle
+
+    def add(store):
+        store.add_batch([NewArticle(external_id="pending-1", text="Not analysed yet <b>bold</b>.", title="<i>Waiting</i>")])
+        return store.query("SELECT id FROM articles WHERE external_id = 'pending-1'")[0][0]
+
+    def remove(store):  # the other tests of this module count the articles
+        with store.transaction() as con:
+            con.execute("DELETE FROM external_ids WHERE external_id = 'pending-1'")
+            con.execute("DELETE FROM articles WHERE external_id = 'pending-1'")
+
+    gate = corpus.app.state.store
+    article_id = asyncio.run(gate.run(add))
+    try:
+        page = corpus.get(f"/articles/{article_id}")
+        assert page.status_code == 200 and "pending" in page.text and "&lt;i&gt;Waiting&lt;/i&gt;" in page.text
+        assert live_markup(page.text) == []
+        assert corpus.get(f"/api/articles/{article_id}").status_code == 404
+        row = next(r for r in corpus.get("/api/articles", params={"q": "not analysed yet"}).json()["items"])
+        assert row["id"] == article_id and row["status"] == "pending"
+    finally:
+        asyncio.run(gate.run(remove))
