@@ -80,10 +80,17 @@ def test_app_form_upload_of_each_kind(client):
         assert "hl-quote" in resp.text, name
 
 
+def test_app_form_refuses_a_file_of_several_articles(client):
+    lines = b'{"text": "One article here."}\n{"text": "Another article."}\n'
+    resp = client.post("/", files={"file": ("two.jsonl", lines, "application/x-ndjson")})
+    assert resp.status_code == 400 and "PL300" in resp.text and "2 articles" in resp.text
+
+
 def test_app_form_refuses_an_unknown_upload_kind_on_the_form_page(client):
-    resp = client.post("/", files={"file": ("x.exe", b"MZ\x00\x00", "application/octet-stream")})
-    assert resp.status_code == 400
-    assert "PL108" in resp.text and "<form" in resp.text
+    for name in ("x.exe", "feed.rss", "table.csv"):
+        resp = client.post("/", files={"file": (name, b"MZ\x00\x00", "application/octet-stream")})
+        assert resp.status_code == 400
+        assert "PL108" in resp.text and "<form" in resp.text
 
 
 def test_app_form_error_keeps_the_input_escaped(client):

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import SCHEMA_VERSION, __version__, errors
 from ..model import CHECK_KINDS
-from ..ingest import SUFFIXES
+from ..ingest import HTML_SUFFIXES, RECORD_SUFFIXES, TEXT_SUFFIXES
 from . import jobs, queries, security
 from .config import ServeConfig
 from .pool import AnalysisPool
@@ -29,7 +29,8 @@ from .views import page, report_page, table_response
 
 log = logging.getLogger("presslens.web")
 HERE = Path(__file__).parent
-UPLOAD_SUFFIXES = sorted(SUFFIXES)
+# One article per upload: text, a page, or a JSON record (collections go through `presslens corpus add`).
+UPLOAD_SUFFIXES = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES)
 
 # Library errors a request can cause, by the status that fits them; anything else coded is a 400.
 _STATUS = {"PL104": 413, "PL302": 503, "PL999": 500}
@@ -290,6 +291,7 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
         one_sided: Optional[str] = None, name: Optional[str] = None, q: Optional[str] = None,
         sort: str = "published", order: str = "desc", limit: int = 50, cursor: Optional[str] = None,
     ):
+        # the parameters above document the endpoint; article_query reads them, as for /articles
         store = reads(request)
         rows, following = await store.run(queries.list_articles, article_query(request))
         return {"items": rows, "next": following}
@@ -398,7 +400,7 @@ async def _form_job(fields: dict[str, str | None], upload: Any, make_job, *, htm
     if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", None):
         data = await upload.read()
         name = Path(upload.filename).name or "upload.txt"
-        if Path(name).suffix.lower() not in SUFFIXES:
+        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
             raise errors.UnsupportedInput(f"{name}: upload a file ending in {', '.join(UPLOAD_SUFFIXES)}")
         return make_job(upload=data, upload_name=name, meta={**meta, "url": fields["url"]}, html=html), fields["url"]
     if fields["text"] is not None:  # browsers send a textarea's line breaks as CRLF
