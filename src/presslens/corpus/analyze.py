@@ -112,23 +112,27 @@ def _pooled(
     exhausted = False
     try:
         while True:
-            if not stop.is_set():
-                if singles:
-                    if not inflight:  # one at a time, so a second death names its article
-                        one = [singles.popleft()]
-                        retrying = pool.submit(analyze_batch, one, settings)
-                        inflight[retrying] = one
-                else:
-                    while not exhausted and len(inflight) < workers + 1:
-                        batch = next(batches, None)
-                        if batch is None:
-                            exhausted = True
-                        else:
-                            inflight[pool.submit(analyze_batch, batch, settings)] = batch
-            if not inflight:
-                return stop.is_set()
-            done, _ = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)
             broken = False
+            try:
+                if not stop.is_set():
+                    if singles:
+                        if not inflight:  # one at a time, so a second death names its article
+                            retrying = pool.submit(analyze_batch, [singles[0]], settings)
+                            inflight[retrying] = [singles.popleft()]
+                    else:
+                        while not exhausted and len(inflight) < workers + 1:
+                            batch = next(batches, None)
+                            if batch is None:
+                                exhausted = True
+                            else:
+                                singles.extend(batch)  # held here until the pool has taken it
+                                inflight[pool.submit(analyze_batch, batch, settings)] = batch
+                                singles.clear()
+            except BrokenProcessPool:  # a worker died since the last look: the pool takes nothing more
+                broken = True
+            if not inflight and not broken:
+                return stop.is_set()
+            done = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)[0] if inflight else set()
             for fut in done:
                 batch = inflight.pop(fut)
                 try:
