@@ -147,9 +147,12 @@ def live_markup(html: str, *, scripts: int = 0) -> list[str]:
 # --------------------------------------------------------------------------- load (the load test and benchmarks/bench_web.py)
 
 
-def fire(base: str, bodies: list[dict], *, concurrency: int, timeout: float = 120.0, health_every: float = 0.2) -> dict:
+def fire(
+    base: str, bodies: list[dict], *, concurrency: int, timeout: float = 120.0, health_every: float = 0.2, store_every: int = 0
+) -> dict:
     """POST every body to /api/analyze from ``concurrency`` threads while another thread times
-    GET /api/health; returns each answer (status, Retry-After, seconds, body) and the health timings."""
+    GET /api/health; returns each answer (status, Retry-After, Location, seconds, body) and the
+    health timings. With ``store_every`` = k, every k-th request asks to keep the analysis."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -158,13 +161,15 @@ def fire(base: str, bodies: list[dict], *, concurrency: int, timeout: float = 12
     stop = threading.Event()
     local = threading.local()
 
-    def one(body: dict) -> dict:
+    def one(numbered: tuple[int, dict]) -> dict:
+        i, body = numbered
         if not hasattr(local, "client"):
             local.client = httpx.Client(base_url=base, timeout=timeout)
+        keep = store_every > 0 and i % store_every == 0
         t0 = time.perf_counter()
-        resp = local.client.post("/api/analyze", json=body)
-        return {"status": resp.status_code, "retry_after": resp.headers.get("retry-after"),
-                "seconds": time.perf_counter() - t0, "body": resp.content}
+        resp = local.client.post("/api/analyze" + ("?store=true" if keep else ""), json=body)
+        return {"status": resp.status_code, "retry_after": resp.headers.get("retry-after"), "stored": keep,
+                "location": resp.headers.get("location"), "seconds": time.perf_counter() - t0, "body": resp.content}
 
     def poll() -> None:
         with httpx.Client(base_url=base, timeout=timeout) as c:
@@ -179,7 +184,7 @@ def fire(base: str, bodies: list[dict], *, concurrency: int, timeout: float = 12
     t0 = time.perf_counter()
     try:
         with ThreadPoolExecutor(concurrency) as pool:
-            answers = list(pool.map(one, bodies))
+            answers = list(pool.map(one, enumerate(bodies)))
     finally:
         stop.set()
         poller.join(timeout)
