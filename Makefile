@@ -7,7 +7,7 @@ EXAMPLE ?= examples/rally-report.txt
 REPORT  ?= presslens-report.html
 PYTEST_ARGS ?=
 
-.PHONY: demo test install dev chromium eval bench clean model
+.PHONY: demo test install dev chromium eval bench clean model serve
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: install
 	$(VENV)/bin/presslens analyze $(EXAMPLE) --format text
 	$(VENV)/bin/presslens analyze $(EXAMPLE) --format html -o $(REPORT)
 	@echo "HTML report written to $(REPORT)"
+
+# The web app and JSON API on http://127.0.0.1:8000 with the corpus store presslens.duckdb (Ctrl-C stops it).
+serve: install
+	$(VENV)/bin/presslens serve --host 127.0.0.1 --port 8000 --db presslens.duckdb
 
 # Headless Chromium for the browser tests (Debian's package; the tests skip without it).
 chromium:

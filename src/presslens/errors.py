@@ -8,6 +8,8 @@ a corpus run records them per item and carries on. Codes never change meaning.
 2xx  warnings attached to an analysis (best effort was made)
 3xx  usage and configuration
 4xx  evaluation data
+5xx  corpus store and corpus runs (500-539)
+6xx  web server (presslens serve) and its requests
 999  internal error (a bug: please report it)
 """
 
@@ -87,6 +89,149 @@ class TrainingUnavailable(PresslensError):
 
 class EvalDataError(PresslensError):
     code = "PL400"
+
+
+# corpus store
+class StoreNotFound(PresslensError):
+    code = "PL500"
+    exit_code = 2
+
+
+class NotAStore(PresslensError):
+    """A file that is not DuckDB, or a DuckDB file presslens did not make."""
+
+    code = "PL501"
+    exit_code = 2
+
+
+class StoreTooNew(PresslensError):
+    """The store was written by a newer presslens; opening it could damage it."""
+
+    code = "PL502"
+    exit_code = 2
+
+
+class StoreLocked(PresslensError):
+    """DuckDB allows one writing process per file."""
+
+    code = "PL503"
+    exit_code = 75
+
+
+class StoreWriteFailed(PresslensError):
+    """A write failed (disk full, I/O error); the transaction was rolled back, nothing half-written."""
+
+    code = "PL504"
+    exit_code = 74
+
+
+class CorruptArchive(PresslensError):
+    """A WARC file (or its gzip) that cannot be read to the end."""
+
+    code = "PL510"
+
+
+class NotAFeed(PresslensError):
+    code = "PL511"
+
+
+class MissingColumn(PresslensError):
+    """A CSV file without the column that holds the text (or a column named by a --*-field option)."""
+
+    code = "PL512"
+
+
+class WorkerCrashed(PresslensError):
+    """The analysing process died on this article (killed, out of memory)."""
+
+    code = "PL520"
+
+
+# Warning (never raised): a date that could not be read is kept as given.
+W_DATE_KEPT = "PL530"
+
+
+# --------------------------------------------------------------------------- web server (600-649)
+# Each carries the HTTP status the server answers with; start-up errors have none.
+
+
+class ServeRefused(PresslensError):
+    """`presslens serve` will not start as asked (another address without PRESSLENS_TOKEN, a bad port)."""
+
+    code = "PL600"
+    exit_code = 2
+
+
+class PrivateAddressRefused(PresslensError):
+    """A URL given to the server leads to a loopback, private, link-local or otherwise non-public address."""
+
+    code = "PL601"
+    status = 400
+
+
+class NotAuthorized(PresslensError):
+    code = "PL602"
+    status = 401
+
+
+class RequestTooLarge(PresslensError):
+    code = "PL603"
+    status = 413
+
+
+class BadRequestShape(PresslensError):
+    """The request parsed, but its fields are missing or of the wrong type."""
+
+    code = "PL604"
+    status = 422
+
+
+class NotFound(PresslensError):
+    code = "PL605"
+    status = 404
+
+
+class TooManyRequests(PresslensError):
+    code = "PL606"
+    status = 429
+
+
+class ServerBusy(PresslensError):
+    """Every analysis worker is busy and the queue is full."""
+
+    code = "PL607"
+    status = 503
+
+
+class AnalysisTimedOut(PresslensError):
+    code = "PL608"
+    status = 503
+
+
+class CrossSiteRefused(PresslensError):
+    """A form posted from another site, or a Host header the server does not answer for."""
+
+    code = "PL609"
+    status = 403
+
+
+class MethodNotAllowed(PresslensError):
+    code = "PL610"
+    status = 405
+
+
+class BadRequest(PresslensError):
+    """A request the server cannot read at all (not JSON, a broken form)."""
+
+    code = "PL611"
+    status = 400
+
+
+class NoCorpus(PresslensError):
+    """The server was started without a corpus store (`presslens serve --db PATH` keeps one)."""
+
+    code = "PL612"
+    status = 404
 
 
 class InternalError(PresslensError):
