@@ -812,7 +812,7 @@ class _Coder:
                 if _lemma(doc_tok) in self.tab.documents:
                     anchors.append(doc_tok)
             actor_heads.append(subj)
-        if pattern.mil and subj is not None and self._military(subj):
+        if pattern.mil and self._armed_force_involved(verb, subj):
             event_type = pattern.mil
         target_heads: list[Token] = []
         for c in verb.children:
@@ -860,6 +860,14 @@ class _Coder:
         if lemma in self.tab.military or tok.lower_ in self.tab.military:
             return True
         return any(c.dep_ == "compound" and _lemma(c) in self.tab.military for c in tok.children)
+
+    def _armed_force_involved(self, verb: Token, subj: Optional[Token]) -> bool:
+        """PLOVER's FIGHT is conventional force: the doer is an armed force or a state ("Israel
+        struck the airfield": a country strikes with its forces), or what is hit is an armed force
+        ("bombed the Assad forces")."""
+        if subj is not None and (self._military(subj) or subj.ent_type_ == "GPE"):
+            return True
+        return any(c.dep_ == "dobj" and self._military(c) for c in verb.children)
 
     def light_event(self, verb: Token, key: str, particle: Optional[Token]) -> Optional[_Candidate]:
         """A light verb governing an event noun: "held a march", "imposed sanctions on X"."""
