@@ -65,7 +65,9 @@ _SPEECH_VERBS = frozenset({"say", "announce", "tell", "state", "declare", "warn"
 # Types whose size (how many took part) a reader wants to know.
 _SIZED = frozenset({"PROTEST", "MOBILIZE", "FIGHT", "ASSAULT"})
 # Cooperative acts that, said in the future tense, PLOVER codes as promises (AGREE).
-_PROMISABLE = frozenset({"AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"})
+_PROMISABLE = frozenset({"AID", "COOPERATE", "RETREAT", "SUPPORT"})
+# Helping acts that, as the purpose of another coded act, are its aim rather than an event.
+_HELPING = frozenset({"AID", "SUPPORT", "COOPERATE"})
 # Verbs whose subject is the author of the document they govern ("parliament passed a bill").
 _ISSUING_VERBS = frozenset({"pass", "issue", "adopt", "sign", "approve", "publish", "release", "send", "write",
                             "draft", "enact", "table", "introduce", "deliver", "announce", "file", "submit", "vote"})
@@ -714,6 +716,15 @@ class _Coder:
                 return False
         return False
 
+    def _purpose_of_coded_act(self, verb: Token, cand_type: str) -> bool:
+        """"deployed 5,200 troops to help the border police": help named as the aim of an act
+        already coded is no second event (a purpose such as "to protest" still says what it was)."""
+        if cand_type not in _HELPING or verb.dep_ != "advcl":
+            return False
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return False
+        return self.verb_type.get(verb.head.i) in _PLOVER
+
     def _classify_head(self, verb: Token) -> Optional[str]:
         for key, _ in _keys(verb, self.tab):
             if key in self.tab.irrealis:
@@ -1163,7 +1174,7 @@ class _Coder:
             cand = self.verb_event(verb)
             if cand is None:
                 continue
-            if self._embedded_nonfactual(verb):
+            if self._embedded_nonfactual(verb) or self._purpose_of_coded_act(verb, cand.type):
                 continue
             cands.append(cand)
         for noun in nouns:
