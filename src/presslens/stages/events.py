@@ -73,6 +73,9 @@ _ISSUING_VERBS = frozenset({"pass", "issue", "adopt", "sign", "approve", "publis
                             "draft", "enact", "table", "introduce", "deliver", "announce", "file", "submit", "vote"})
 # "the march drew thousands": verbs whose object gives the size of the event that is their subject.
 _CROWD_VERBS = frozenset({"draw", "attract", "bring", "gather", "involve", "mobilize", "mobilise"})
+# "BAGHDAD –", "GAZA CITY, March 3 (Reuters) -": a place in capitals opening a line, then a dash.
+_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})(?:,[^\n–—-]{1,40})?[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?[–—-]{1,2}[ \t]")
+_DATELINE_WINDOW = 600
 _HYPHEN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)+")
 # Verbs of promising: promising a hostile act is threatening it ("vowed to attack the convoy").
 _PROMISE_VERBS = frozenset({"promise", "pledge", "vow", "swear"})
@@ -1189,11 +1192,13 @@ class _Coder:
                 continue
             cands.append(cand)
         events: list[Event] = []
+        kept: list[_Candidate] = []
         seen: set[tuple[int, int]] = set()
         for cand in sorted(cands, key=lambda c: c.trigger):
             if cand.trigger in seen:
                 continue
             seen.add(cand.trigger)
+            kept.append(cand)
             s, e = cand.trigger
             events.append(
                 Event(
@@ -1207,9 +1212,82 @@ class _Coder:
                     attributed_to=self.ix.quote_at(s),
                 )
             )
+        events = self._merge_mentions(events, kept)
+        self._default_to_dateline(events)
         for n, ev in enumerate(events, 1):
             ev.id = f"V{n}"
         return events
+
+    # ---------------------------------------------------------------- one event, many mentions
+
+    def _key_token(self, cand: _Candidate) -> Optional[Token]:
+        span = self.doc.char_span(cand.trigger[0], cand.trigger[1], alignment_mode="expand")
+        if span is not None and span[-1].pos_ in ("NOUN", "PROPN"):
+            return span[-1]
+        return cand.verb or (span[0] if span is not None else None)
+
+    def _definite_nominal(self, tok: Optional[Token]) -> bool:
+        """"the march", "this protest", "their rally": a noun that points back at an event already told."""
+        if tok is None or tok.pos_ not in ("NOUN", "PROPN") or tok.tag_ in ("NNS", "NNPS"):
+            return False
+        return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in tok.children)
+
+    @staticmethod
+    def _compatible(a: Event, b: Event) -> bool:
+        if a.date and b.date and a.date.value and b.date.value and a.date.value != b.date.value:
+            return False
+        if a.location and b.location:
+            same = a.location.entity == b.location.entity if a.location.entity and b.location.entity else a.location.text.lower() == b.location.text.lower()
+            if not same:
+                return False
+        return a.attributed_to == b.attributed_to or a.attributed_to is None or b.attributed_to is None
+
+    def _merge_mentions(self, events: list[Event], cands: list[_Candidate]) -> list[Event]:
+        """A later definite mention of an event noun ("the march ended at sunset") is the event
+        already reported with the same type and head word ("held a march"): one event, its parts
+        pooled, every trigger listed in ``mentions``."""
+        out: list[Event] = []
+        heads: list[str] = []
+        for ev, cand in zip(events, cands):
+            tok = self._key_token(cand)
+            head = _lemma(tok) if tok is not None else ""
+            host = None
+            if self._definite_nominal(tok):
+                host = next((h for h, k in zip(reversed(out), reversed(heads))
+                             if h.type == ev.type and k == head and self._compatible(h, ev)), None)
+            if host is None:
+                out.append(ev)
+                heads.append(head)
+                continue
+            if not host.mentions:
+                host.mentions = [host.trigger.span]
+            host.mentions.append(ev.trigger.span)
+            host.location = host.location or ev.location
+            host.date = host.date or ev.date
+            host.size = host.size or ev.size
+            for attr in ("actors", "targets"):
+                have = getattr(host, attr)
+                keys = {p.entity or p.text.lower() for p in have}
+                for p in getattr(ev, attr):
+                    if (p.entity or p.text.lower()) not in keys:
+                        have.append(p)
+                        keys.add(p.entity or p.text.lower())
+        return out
+
+    def _default_to_dateline(self, events: list[Event]) -> None:
+        """"BAGHDAD –": the dateline place is where the events reported from there happened when
+        the text names no other place (quoted events keep their own silence)."""
+        m = _DATELINE.search(self.ix.text[:_DATELINE_WINDOW])
+        if m is None:
+            return
+        s, e = m.span(1)
+        entity = self.ix.entity_at(s, e)
+        if entity is not None and entity not in self.ix.place_entities:
+            return  # "UPDATE –", "EXCLUSIVE –": capitals that name no place
+        place = Participant(text=self.ix.text[s:e], entity=entity, span=(s, e))
+        for ev in events:
+            if ev.location is None and ev.attributed_to is None and ev.trigger.span[0] > e:
+                ev.location = place.model_copy()
 
 
 def run(ctx: Context) -> list[Event]:
