@@ -495,3 +495,15 @@ def test_events_different_marches_stay_apart():
             "The march in Aswan was peaceful.")
     marches = [e for e in _events(text) if e.type == "PROTEST"]
     assert len(marches) >= 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_", "doer"),
+    [
+        ("The pope praised Hungary for helping to extricate Christians from Iraq.", "AID", "Hungary"),
+        ("The minister thanked the volunteers for helping to rebuild the school.", "AID", "the volunteers"),
+        ("The envoy helped the two sides to reach a deal.", "AGREE", "the two sides"),
+    ],
+)
+def test_events_non_finite_clause_doer_is_the_controlling_object(sentence, type_, doer):
+    assert [a.text for a in _one(sentence, type_).actors] == [doer]

@@ -485,6 +485,23 @@ def _reported_future(verb: Token) -> bool:
     )
 
 
+def _object_controller(tok: Token) -> Optional[Token]:
+    """The doer of a non-finite clause that the object of the verb above controls: "praised X for
+    helping ...", "thanked X for sending ...", "urged X to leave": X, not the speaker."""
+    if tok.tag_ not in ("VBG", "VB"):
+        return None
+    head = tok.head
+    if tok.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+        verb = head.head
+    elif tok.dep_ == "xcomp" and tok.tag_ == "VB" and _lemma(head) not in _PROMISE_VERBS:
+        verb = head
+    else:
+        return None
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
+
+
 def _xcomp_lemmas(verb: Token) -> set[str]:
     return {_lemma(c) for c in verb.children if c.dep_ == "xcomp"}
 
@@ -677,6 +694,9 @@ class _Coder:
                 if tok.head.pos_ in ("NOUN", "PROPN", "PRON") and not (tok.tag_ == "VBN" and tok.dep_ == "acl"):
                     return tok.head
                 return None
+            controller = _object_controller(tok)
+            if controller is not None:
+                return controller
             if tok.dep_ not in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "prep", "pobj") or tok.head.i == tok.i:
                 return None
             tok = tok.head
