@@ -428,3 +428,9 @@ def test_quantities_day_two_is_a_position_not_a_count():
     assert any(q.kind == "duration" and q.value == 2 for q in quantities)
     # "the day two men died": two counts men
     assert any(q.counted == "men" for q in analyze("The day two men died, the town mourned.").quantities)
+
+
+def test_quantities_no_break_space_before_multiplier():
+    text = "He has almost 14\u00a0million followers."
+    q = next(q for q in analyze(text).quantities if q.kind == "count")
+    assert q.value == 14e6 and text[q.span[0]:q.span[1]] == q.text

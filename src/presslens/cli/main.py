@@ -342,6 +342,19 @@ def eval_events(gold: Optional[Path] = _GOLD, real: Optional[Path] = _REAL, corp
         _print_report(evaluate_events(gold), as_json)
 
 
+@eval_app.command("quantities")
+def eval_quantities(
+    gold: Path = typer.Option(..., "--gold", metavar="FILE", help="Articles by reference with their labelled amounts (JSON Lines)."),
+    corpus_root: Path = _CORPUS_ROOT,
+    as_json: bool = _JSON,
+) -> None:
+    """Quantity scores (value and counted noun, precision and recall) on articles labelled by reference."""
+    with _reported():
+        from ..evaluate.quantities import evaluate_quantities
+
+        _print_report(evaluate_quantities(gold, corpus_root), as_json)
+
+
 # --------------------------------------------------------------------------- techniques (detect, classify)
 
 _ARTICLES_DIR = typer.Argument(..., metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files (PTC layout).")

@@ -383,6 +383,9 @@ def _read_number(doc: Doc, i: int, lex: _Lexicons) -> Optional[_Num]:
             if (j + 1 < len(doc) and doc[j].text in _DASHES and _glued(doc, j - 1) and _glued(doc, j)
                     and _lower(doc[j + 1]) in lex.multipliers and _currency_before(doc, num.start, lex) is not None):
                 j += 1
+            # "14\u00a0million": a no-break space is its own token in the parse
+            if j + 1 < len(doc) and doc[j].is_space and "\n" not in doc[j].text and _lower(doc[j + 1]) in lex.multipliers:
+                j += 1
             while j < len(doc) and _lower(doc[j]) in lex.multipliers:
                 _scale(num, lex.multipliers[_lower(doc[j])])
                 num.digits_only = False
