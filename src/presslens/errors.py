@@ -233,6 +233,18 @@ class NoCorpus(PresslensError):
     code = "PL612"
     status = 404
 
+class CorpusTextMissing(PresslensError):
+    """A reference record points at a corpus file that is not under the corpus root."""
+
+    code = "PL420"
+    exit_code = 2
+
+
+class ReferenceMismatch(PresslensError):
+    """The referenced span's text is not the text the record was labelled on (another corpus version)."""
+
+    code = "PL421"
+
 
 class InternalError(PresslensError):
     """An unexpected failure (a bug), reported on one line instead of a traceback."""

@@ -159,6 +159,10 @@ class Event(Part):
     size: Optional[EventSize] = None
     # The id of the quote that reports this event, or null when the author asserts it.
     attributed_to: Optional[str] = None
+    # Added within schema version 1: the triggers of every report of this one event, the first
+    # included, when the article reports it more than once ("held a march" ... "the march ended");
+    # empty when it is reported once.
+    mentions: list[Span] = Field(default_factory=list)
 
 
 class Technique(Part):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presslens import nlp
+from presslens import analyze, nlp
 from presslens.model import Quantity
 from presslens.stages import quantities
 
@@ -406,3 +406,31 @@ def test_quantities_ordinal_day_of_month_is_a_date() -> None:
 def test_quantities_headline_strong_compound() -> None:
     q = _run("Thousand-Strong Crowd Greets Mayor")[0]
     assert (q.value, q.counted) == (1000, "Crowd")
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "value", "unit"),
+    [
+        ("The province will spend $4.8-billion on transit.", "$4.8-billion", 4.8e9, "USD"),
+        ("London set aside £1.1-billion for the scheme.", "£1.1-billion", 1.1e9, "GBP"),
+        ("Ottawa added $300-million more.", "$300-million", 3e8, "USD"),
+    ],
+)
+def test_quantities_hyphenated_multiplier_after_currency(text, quantity, value, unit):
+    q = next(q for q in analyze(text).quantities if q.kind == "money")
+    assert (q.text, q.value, q.unit) == (quantity, value, unit)
+    assert text[q.span[0]:q.span[1]] == quantity
+
+
+def test_quantities_day_two_is_a_position_not_a_count():
+    quantities = analyze("On day two of the two-day U.S.-China trade talks, negotiators met again.").quantities
+    assert not any(q.kind == "count" for q in quantities)
+    assert any(q.kind == "duration" and q.value == 2 for q in quantities)
+    # "the day two men died": two counts men
+    assert any(q.counted == "men" for q in analyze("The day two men died, the town mourned.").quantities)
+
+
+def test_quantities_no_break_space_before_multiplier():
+    text = "He has almost 14\u00a0million followers."
+    q = next(q for q in analyze(text).quantities if q.kind == "count")
+    assert q.value == 14e6 and text[q.span[0]:q.span[1]] == q.text

@@ -322,16 +322,38 @@ def eval_techniques(
         _print_report(ptc.evaluate_techniques(articles, labels, chosen, ids_source=source), as_json)
 
 
-_GOLD = typer.Option(..., "--gold", metavar="FILE", help="Gold event records in the PLOVER JSON shape (JSON Lines or a JSON array).")
+_GOLD = typer.Option(None, "--gold", metavar="FILE", help="Gold event records in the PLOVER JSON shape (JSON Lines or a JSON array).")
+_REAL = typer.Option(None, "--real", metavar="FILE", help="Gold records that point into corpora (corpus, file, start, end); the text is read from --corpus-root.")
+_CORPUS_ROOT = typer.Option(Path("../shared/data"), "--corpus-root", metavar="DIR", help="Folder holding the corpora that --real records point into.")
 
 
 @eval_app.command("events")
-def eval_events(gold: Path = _GOLD, as_json: bool = _JSON) -> None:
-    """Event coding scores on gold sentences in the PLOVER JSON shape."""
+def eval_events(gold: Optional[Path] = _GOLD, real: Optional[Path] = _REAL, corpus_root: Path = _CORPUS_ROOT, as_json: bool = _JSON) -> None:
+    """Event coding scores on gold sentences in the PLOVER JSON shape, or on referenced real sentences."""
     with _reported():
+        if (gold is None) == (real is None):
+            raise UsageError("give --gold FILE or --real FILE (one of them)")
+        if real is not None:
+            from ..evaluate.references import evaluate_events_real
+
+            _print_report(evaluate_events_real(real, corpus_root), as_json)
+            return
         from ..evaluate.events import evaluate_events
 
         _print_report(evaluate_events(gold), as_json)
+
+
+@eval_app.command("quantities")
+def eval_quantities(
+    gold: Path = typer.Option(..., "--gold", metavar="FILE", help="Articles by reference with their labelled amounts (JSON Lines)."),
+    corpus_root: Path = _CORPUS_ROOT,
+    as_json: bool = _JSON,
+) -> None:
+    """Quantity scores (value and counted noun, precision and recall) on articles labelled by reference."""
+    with _reported():
+        from ..evaluate.quantities import evaluate_quantities
+
+        _print_report(evaluate_quantities(gold, corpus_root), as_json)
 
 
 # --------------------------------------------------------------------------- techniques (detect, classify)

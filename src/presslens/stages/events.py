@@ -65,12 +65,17 @@ _SPEECH_VERBS = frozenset({"say", "announce", "tell", "state", "declare", "warn"
 # Types whose size (how many took part) a reader wants to know.
 _SIZED = frozenset({"PROTEST", "MOBILIZE", "FIGHT", "ASSAULT"})
 # Cooperative acts that, said in the future tense, PLOVER codes as promises (AGREE).
-_PROMISABLE = frozenset({"AID", "COOPERATE", "CONCEDE", "RETREAT", "SUPPORT"})
+_PROMISABLE = frozenset({"AID", "COOPERATE", "RETREAT", "SUPPORT"})
+# Helping acts that, as the purpose of another coded act, are its aim rather than an event.
+_HELPING = frozenset({"AID", "SUPPORT", "COOPERATE"})
 # Verbs whose subject is the author of the document they govern ("parliament passed a bill").
 _ISSUING_VERBS = frozenset({"pass", "issue", "adopt", "sign", "approve", "publish", "release", "send", "write",
                             "draft", "enact", "table", "introduce", "deliver", "announce", "file", "submit", "vote"})
 # "the march drew thousands": verbs whose object gives the size of the event that is their subject.
 _CROWD_VERBS = frozenset({"draw", "attract", "bring", "gather", "involve", "mobilize", "mobilise"})
+# "BAGHDAD –", "GAZA CITY, March 3 (Reuters) -": a place in capitals opening a line, then a dash.
+_DATELINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3})(?:,[^\n–—-]{1,40})?[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?[–—-]{1,2}[ \t]")
+_DATELINE_WINDOW = 600
 _HYPHEN_WORD = re.compile(r"[a-z]+(?:-[a-z]+)+")
 # Verbs of promising: promising a hostile act is threatening it ("vowed to attack the convoy").
 _PROMISE_VERBS = frozenset({"promise", "pledge", "vow", "swear"})
@@ -480,6 +485,23 @@ def _reported_future(verb: Token) -> bool:
     )
 
 
+def _object_controller(tok: Token) -> Optional[Token]:
+    """The doer of a non-finite clause that the object of the verb above controls: "praised X for
+    helping ...", "thanked X for sending ...", "urged X to leave": X, not the speaker."""
+    if tok.tag_ not in ("VBG", "VB"):
+        return None
+    head = tok.head
+    if tok.dep_ == "pcomp" and head.dep_ == "prep" and head.lower_ in ("for", "of"):
+        verb = head.head
+    elif tok.dep_ == "xcomp" and tok.tag_ == "VB" and _lemma(head) not in _PROMISE_VERBS:
+        verb = head
+    else:
+        return None
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
+
+
 def _xcomp_lemmas(verb: Token) -> set[str]:
     return {_lemma(c) for c in verb.children if c.dep_ == "xcomp"}
 
@@ -672,6 +694,9 @@ class _Coder:
                 if tok.head.pos_ in ("NOUN", "PROPN", "PRON") and not (tok.tag_ == "VBN" and tok.dep_ == "acl"):
                     return tok.head
                 return None
+            controller = _object_controller(tok)
+            if controller is not None:
+                return controller
             if tok.dep_ not in ("xcomp", "conj", "advcl", "pcomp", "ccomp", "prep", "pobj") or tok.head.i == tok.i:
                 return None
             tok = tok.head
@@ -713,6 +738,15 @@ class _Coder:
             if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("xcomp", "ccomp", "conj", "advcl"):
                 return False
         return False
+
+    def _purpose_of_coded_act(self, verb: Token, cand_type: str) -> bool:
+        """"deployed 5,200 troops to help the border police": help named as the aim of an act
+        already coded is no second event (a purpose such as "to protest" still says what it was)."""
+        if cand_type not in _HELPING or verb.dep_ != "advcl":
+            return False
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return False
+        return self.verb_type.get(verb.head.i) in _PLOVER
 
     def _classify_head(self, verb: Token) -> Optional[str]:
         for key, _ in _keys(verb, self.tab):
@@ -812,7 +846,7 @@ class _Coder:
                 if _lemma(doc_tok) in self.tab.documents:
                     anchors.append(doc_tok)
             actor_heads.append(subj)
-        if pattern.mil and subj is not None and self._military(subj):
+        if pattern.mil and self._armed_force_involved(verb, subj):
             event_type = pattern.mil
         target_heads: list[Token] = []
         for c in verb.children:
@@ -860,6 +894,14 @@ class _Coder:
         if lemma in self.tab.military or tok.lower_ in self.tab.military:
             return True
         return any(c.dep_ == "compound" and _lemma(c) in self.tab.military for c in tok.children)
+
+    def _armed_force_involved(self, verb: Token, subj: Optional[Token]) -> bool:
+        """PLOVER's FIGHT is conventional force: the doer is an armed force or a state ("Israel
+        struck the airfield": a country strikes with its forces), or what is hit is an armed force
+        ("bombed the Assad forces")."""
+        if subj is not None and (self._military(subj) or subj.ent_type_ == "GPE"):
+            return True
+        return any(c.dep_ == "dobj" and self._military(c) for c in verb.children)
 
     def light_event(self, verb: Token, key: str, particle: Optional[Token]) -> Optional[_Candidate]:
         """A light verb governing an event noun: "held a march", "imposed sanctions on X"."""
@@ -1155,7 +1197,7 @@ class _Coder:
             cand = self.verb_event(verb)
             if cand is None:
                 continue
-            if self._embedded_nonfactual(verb):
+            if self._embedded_nonfactual(verb) or self._purpose_of_coded_act(verb, cand.type):
                 continue
             cands.append(cand)
         for noun in nouns:
@@ -1170,11 +1212,13 @@ class _Coder:
                 continue
             cands.append(cand)
         events: list[Event] = []
+        kept: list[_Candidate] = []
         seen: set[tuple[int, int]] = set()
         for cand in sorted(cands, key=lambda c: c.trigger):
             if cand.trigger in seen:
                 continue
             seen.add(cand.trigger)
+            kept.append(cand)
             s, e = cand.trigger
             events.append(
                 Event(
@@ -1188,9 +1232,82 @@ class _Coder:
                     attributed_to=self.ix.quote_at(s),
                 )
             )
+        events = self._merge_mentions(events, kept)
+        self._default_to_dateline(events)
         for n, ev in enumerate(events, 1):
             ev.id = f"V{n}"
         return events
+
+    # ---------------------------------------------------------------- one event, many mentions
+
+    def _key_token(self, cand: _Candidate) -> Optional[Token]:
+        span = self.doc.char_span(cand.trigger[0], cand.trigger[1], alignment_mode="expand")
+        if span is not None and span[-1].pos_ in ("NOUN", "PROPN"):
+            return span[-1]
+        return cand.verb or (span[0] if span is not None else None)
+
+    def _definite_nominal(self, tok: Optional[Token]) -> bool:
+        """"the march", "this protest", "their rally": a noun that points back at an event already told."""
+        if tok is None or tok.pos_ not in ("NOUN", "PROPN") or tok.tag_ in ("NNS", "NNPS"):
+            return False
+        return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") or c.dep_ == "poss" for c in tok.children)
+
+    @staticmethod
+    def _compatible(a: Event, b: Event) -> bool:
+        if a.date and b.date and a.date.value and b.date.value and a.date.value != b.date.value:
+            return False
+        if a.location and b.location:
+            same = a.location.entity == b.location.entity if a.location.entity and b.location.entity else a.location.text.lower() == b.location.text.lower()
+            if not same:
+                return False
+        return a.attributed_to == b.attributed_to or a.attributed_to is None or b.attributed_to is None
+
+    def _merge_mentions(self, events: list[Event], cands: list[_Candidate]) -> list[Event]:
+        """A later definite mention of an event noun ("the march ended at sunset") is the event
+        already reported with the same type and head word ("held a march"): one event, its parts
+        pooled, every trigger listed in ``mentions``."""
+        out: list[Event] = []
+        heads: list[str] = []
+        for ev, cand in zip(events, cands):
+            tok = self._key_token(cand)
+            head = _lemma(tok) if tok is not None else ""
+            host = None
+            if self._definite_nominal(tok):
+                host = next((h for h, k in zip(reversed(out), reversed(heads))
+                             if h.type == ev.type and k == head and self._compatible(h, ev)), None)
+            if host is None:
+                out.append(ev)
+                heads.append(head)
+                continue
+            if not host.mentions:
+                host.mentions = [host.trigger.span]
+            host.mentions.append(ev.trigger.span)
+            host.location = host.location or ev.location
+            host.date = host.date or ev.date
+            host.size = host.size or ev.size
+            for attr in ("actors", "targets"):
+                have = getattr(host, attr)
+                keys = {p.entity or p.text.lower() for p in have}
+                for p in getattr(ev, attr):
+                    if (p.entity or p.text.lower()) not in keys:
+                        have.append(p)
+                        keys.add(p.entity or p.text.lower())
+        return out
+
+    def _default_to_dateline(self, events: list[Event]) -> None:
+        """"BAGHDAD –": the dateline place is where the events reported from there happened when
+        the text names no other place (quoted events keep their own silence)."""
+        m = _DATELINE.search(self.ix.text[:_DATELINE_WINDOW])
+        if m is None:
+            return
+        s, e = m.span(1)
+        entity = self.ix.entity_at(s, e)
+        if entity is not None and entity not in self.ix.place_entities:
+            return  # "UPDATE –", "EXCLUSIVE –": capitals that name no place
+        place = Participant(text=self.ix.text[s:e], entity=entity, span=(s, e))
+        for ev in events:
+            if ev.location is None and ev.attributed_to is None and ev.trigger.span[0] > e:
+                ev.location = place.model_copy()
 
 
 def run(ctx: Context) -> list[Event]:

@@ -52,6 +52,7 @@ _NOUNS = frozenset({"NOUN", "PROPN"})
 _NP_INNER = frozenset({"ADJ", "NOUN", "PROPN"})
 _RANGE_WORDS = frozenset({"-", "\u2013", "\u2014", "to", "through", "and", "or"})
 _ID_MARKERS = frozenset({"no.", "no", "#", "nos.", "number", "ref", "ref."})
+_SEQUENCE_NOUNS = frozenset({"day", "week", "round", "phase", "stage", "game", "part", "chapter", "season", "episode", "leg", "lap", "step", "act", "volume", "section"})
 _MAX_DIGITS = 15
 _STRENGTH = "strong"  # "a 5,000-strong crowd" counts the crowd
 _MAX_NP = 8
@@ -378,6 +379,13 @@ def _read_number(doc: Doc, i: int, lex: _Lexicons) -> Optional[_Num]:
         # digits followed by word multipliers: "1.5 million", "5 billion"
         if num.kind == "count" and not num.is_range and num.value is not None:
             j = num.end
+            # "$4.8-billion", "£300-million": Canadian and British house style hyphenate the multiplier
+            if (j + 1 < len(doc) and doc[j].text in _DASHES and _glued(doc, j - 1) and _glued(doc, j)
+                    and _lower(doc[j + 1]) in lex.multipliers and _currency_before(doc, num.start, lex) is not None):
+                j += 1
+            # "14\u00a0million": a no-break space is its own token in the parse
+            if j + 1 < len(doc) and doc[j].is_space and "\n" not in doc[j].text and _lower(doc[j + 1]) in lex.multipliers:
+                j += 1
             while j < len(doc) and _lower(doc[j]) in lex.multipliers:
                 _scale(num, lex.multipliers[_lower(doc[j])])
                 num.digits_only = False
@@ -456,6 +464,8 @@ def _names_something(doc: Doc, num: _Num) -> bool:
     tok = doc[num.start]
     if num.start > 0 and _lower(doc[num.start - 1]) in _ID_MARKERS:
         return True
+    if num.start > 0 and _lower(doc[num.start - 1]) in _SEQUENCE_NOUNS and tok.head.i < tok.i:
+        return True  # "day two of the talks", "round three": a position, not an amount
     if num.end - num.start == 1 and tok.dep_ in ("nummod", "appos", "npadvmod") and tok.head.i == tok.i - 1:
         head = tok.head
         return head.pos_ in _NOUNS and head.text[:1].isupper()
