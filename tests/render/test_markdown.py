@@ -97,7 +97,7 @@ def test_markdown_hostile_later_layers_are_escaped(hostile_full):
     assert not re.search(r"(?<!\\)\]\(", md)  # no link syntax: every ] from the article is escaped
     assert "\\</textarea\\>\\<script\\>alert(20)\\</script\\>" in md  # explanation and check message
     assert "**\\<img src=x onerror=alert(28)\\>**" in md  # voice name
-    assert "reported by \\<img src=x onerror=alert(5)\\>" in md  # event reported by a hostile speaker
+    assert "reported by \\<img src=x onerror=alert(28)\\>" in md  # event reported by a hostile voice
     for table in _tables(md):
         assert len({len(re.findall(r"(?<!\\)\|", r)) for r in table}) == 1, table
 

@@ -50,6 +50,7 @@ from .spans import (
     quote_index,
     shown_quote,
     speaker_groups,
+    speaker_labels,
     technique_basis,
     technique_counts,
     technique_family,
@@ -326,10 +327,7 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
     doc = analysis.document
     groups = speaker_groups(analysis)
     colours = quote_colours(groups, len(analysis.quotes))
-    labels = [""] * len(analysis.quotes)
-    for g in groups:
-        for i in g.quotes:
-            labels[i] = g.label
+    labels = speaker_labels(groups, len(analysis.quotes))
     items = _items(analysis, labels)
     entity_types = [e.type for e in analysis.entities]
     families = [technique_family(t.technique)[0] for t in analysis.techniques]
