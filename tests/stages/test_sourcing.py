@@ -310,3 +310,40 @@ def test_sourcing_predicates_about_the_object_count(analyze_text):
     berg = _voice(analyze_text(PREDICATES), "Berg")
     assert _stance_toward(berg, "Lind") == "favourable"
     assert _lex().terms["hero"][0] > 0
+
+
+# ---------------------------------------------------------------- one group under two names
+
+GROUP_NAMES = """Dock workers march in Velmar
+
+Hundreds of dock workers marched through Velmar on Monday to protest the closure of the east pier.
+
+"We built this harbour and we will not be thrown out of it," the protesters said as they reached the town hall.
+
+The protestors, in their hundreds, chanted that the pier must stay open.
+
+Senior officials said the pier was unsafe. Harbour officials said repairs would cost too much.
+
+Other protesters said they would return on Friday.
+"""
+
+
+def test_sourcing_group_named_twice_is_one_voice(analyze_text):
+    a = analyze_text(GROUP_NAMES)
+    names = [v.name for v in a.sourcing.voices]
+    crowd = [v for v in a.sourcing.voices if v.name and "protest" in v.name.lower()]
+    # "the protesters" and "The protestors" are one crowd; "Other protesters" says it is another
+    assert len(crowd) == 2, names
+    assert sorted(v.quotes for v in crowd) == [1, 2], names
+    # same head, modifiers that do not contain each other: two sets of officials
+    assert len([v for v in a.sourcing.voices if v.name and "officials" in v.name.lower()]) == 2, names
+
+
+def test_sourcing_head_variants_of_one_stem():
+    from presslens.stages.sourcing import _same_head
+
+    assert _same_head("protester", "protestor")
+    assert _same_head("demonstrator", "demonstration")
+    assert not _same_head("official", "officer")
+    assert not _same_head("resident", "president")
+    assert not _same_head("farmer", "fisherman")

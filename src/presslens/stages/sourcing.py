@@ -68,7 +68,8 @@ _COPULAS = frozenset({"be", "become", "remain", "seem", "stay"})
 # ("prison", "deaths", "crisis") name things and events, not the speaker's view of an actor;
 # the nouns that do carry a stance ("occupier", "hero", "crimes") are in stance_terms.
 _CONTENT_POS = frozenset({"VERB", "ADJ", "ADV", "INTJ"})
-_LEADING = re.compile(r"^(?:(?:some|many|most|several|all|one|two|three|few)\s+of\s+)?(?:the|a|an|some|other)\s+", re.I)
+# Determiners dropped from a speaker's name ("other" stays: "other protesters" are a second set).
+_LEADING = re.compile(r"^(?:(?:some|many|most|several|all|one|two|three|few)\s+of\s+)?(?:the|a|an|some)\s+", re.I)
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -219,7 +220,72 @@ def _group_voices(quotes: list[Quote], entities: dict[str, Entity], tokens: _Tok
         if q.speaker.span is not None:
             v.mentions.add(q.speaker.span)
         v.words += _count_words(tokens, q.span)
-    return sorted(by_key.values(), key=lambda v: v.first), unattributed
+    voices = _merge_group_names(sorted(by_key.values(), key=lambda v: v.first), tokens)
+    return voices, unattributed
+
+
+# Words that mark a second, different set of the same kind ("other protesters", "another group").
+_CONTRAST = frozenset({"other", "another", "rival", "opposing"})
+_NOMINAL = frozenset({"NOUN", "PROPN"})
+_STEM_SHARE = 0.75  # a shared beginning this long (of the shorter head) makes two heads one word
+_STEM_MIN = 5
+
+
+def _head_and_modifiers(tokens: _Tokens, span: Span) -> Optional[tuple[str, frozenset[str]]]:
+    """(head lemma, content modifiers) of a speaker phrase: the head is its last noun (English
+    noun phrases end in their head; "some of the protesters" heads on "protesters"); modifiers
+    are its other nouns and adjectives. None when the phrase has no noun."""
+    toks = [tokens.doc[i] for i in tokens.range(*span)]
+    nouns = [t for t in toks if t.pos_ in _NOMINAL]
+    if not nouns:
+        return None
+    head = nouns[-1]
+    mods = frozenset(t.lemma_.lower() for t in toks if t.i != head.i and (t.pos_ in _NOMINAL or t.pos_ == "ADJ"))
+    return head.lemma_.lower(), mods
+
+
+def _same_head(a: str, b: str) -> bool:
+    """One word, or one stem in two forms ("protester"/"protestor", "participant"/"participation")."""
+    if a == b:
+        return True
+    common = len(_common_prefix(a, b))
+    return common >= _STEM_MIN and common >= _STEM_SHARE * min(len(a), len(b))
+
+
+def _merge_group_names(voices: list[_Voice], tokens: _Tokens) -> list[_Voice]:
+    """Join group voices named twice with variants of one head noun ("the marchers" and "the
+    marcher crowd", "protesters" and "the protestors"): one set of people, one voice. Two
+    names merge only when both voices are groups, at most one names an entity, neither marks
+    itself as a different set ("other ...") and the modifiers of one contain the other's
+    ("striking nurses" and "nurses" merge; "senior officials" and "government officials" do not)."""
+    heads: dict[int, tuple[str, frozenset[str]]] = {}
+    for n, v in enumerate(voices):
+        if v.kinds.most_common(1)[0][0] != "group" or not v.mentions:
+            continue
+        found = _head_and_modifiers(tokens, min(v.mentions))
+        if found is not None and not found[1] & _CONTRAST:
+            heads[n] = found
+    into: dict[int, int] = {}
+    for n in sorted(heads):
+        for m in sorted(heads):
+            if m >= n:
+                break
+            if m in into:
+                continue
+            (ha, ma), (hb, mb) = heads[m], heads[n]
+            ents = {voices[m].entity, voices[n].entity} - {None}
+            if len(ents) <= 1 and _same_head(ha, hb) and (ma <= mb or mb <= ma):
+                into[n] = m
+                break
+    for n, m in into.items():
+        keep, gone = voices[m], voices[n]
+        keep.entity = keep.entity or gone.entity
+        keep.quotes = sorted(keep.quotes + gone.quotes, key=lambda q: q.span)
+        keep.kinds.update(gone.kinds)
+        keep.mentions |= gone.mentions
+        keep.first = min(keep.first, gone.first)
+        keep.words += gone.words
+    return [v for n, v in enumerate(voices) if n not in into]
 
 
 def _quoted_share(text: str, quotes: list[Quote], title_span: Optional[Span]) -> float:
