@@ -33,12 +33,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
+from .. import lexicons
 from ..model import Analysis, Check, Event, Quantity, Quote, Span
 from ..pipeline import Context
+from ..quotemarks import double_segments
 from ..resources import lexicon
+from ..tokens import token_index
 
 name = "checks"
 requires: tuple[str, ...] = ("entities", "quotes", "quantities", "events", "techniques")
@@ -185,18 +187,9 @@ def _words_of(kind: str) -> frozenset[str]:
     return _clause_words().get(kind, frozenset())
 
 
-@lru_cache(maxsize=1)
 def _reporting_forms() -> frozenset[str]:
     """Lemmas and irregular forms of reporting verbs (speech, evidence and belief)."""
-    forms: set[str] = set()
-    for line in lexicon("reporting_verbs"):
-        parts = [p.strip() for p in line.split("\t")]
-        if not parts or not parts[0]:
-            continue
-        forms.add(parts[0].lower())
-        if len(parts) > 1 and parts[1] != "-":
-            forms.update(f.strip().lower() for f in parts[1].split(",") if f.strip())
-    return frozenset(forms)
+    return lexicons.reporting_index().written_forms
 
 
 # ---------------------------------------------------------------- the article's layout
@@ -222,7 +215,7 @@ class _Layout:
             self.lead = (self.lead[0], body_pars[1][1])
         self.quotes = sorted(analysis.quotes, key=lambda q: q.span[0])
         self._quote_starts = [q.span[0] for q in self.quotes]
-        self._tok_starts = doc.to_array([IDX]).tolist() if len(doc) else []
+        self._tokens = token_index(doc)
         self.places: list[tuple[Span, str]] = []  # (mention span, entity id) of places
         self.mentions: list[tuple[Span, str]] = []
         for ent in analysis.entities:
@@ -259,15 +252,11 @@ class _Layout:
         return None
 
     def token_at(self, pos: int) -> Optional[Token]:
-        i = bisect_right(self._tok_starts, pos) - 1
-        if i < 0:
-            return None
-        return self.doc[i]
+        return self._tokens.at(pos)
 
     def tokens(self, span: Span) -> list[Token]:
-        a = bisect_right(self._tok_starts, span[0] - 1)
-        b = bisect_right(self._tok_starts, span[1] - 1)
-        return [t for t in self.doc[a:b] if not t.is_space]
+        r = self._tokens.starting_in(span[0], span[1])
+        return [t for t in self.doc[r.start : r.stop] if not t.is_space]
 
     def entities_in(self, span: Span, only_places: bool = False) -> set[str]:
         if only_places:
@@ -855,37 +844,10 @@ _BLOCK_QUOTE_PARAGRAPHS = 3  # paragraphs after one ending in ":" read as the qu
 
 
 def _quoted_stretches(text: str, paragraphs: list[Span]) -> list[Span]:
-    """Stretches inside quote marks, found from the marks alone (the quote stage keeps only speech).
-
-    Curly quotes pair across paragraphs (a quote running over several paragraphs is closed only
-    in the last); a closing mark with no opener before it closes a quote opened before the
-    paragraph; straight double quotes pair within a paragraph. Paragraphs right after one
-    ending in a colon are taken as the block quotation it announces.
-    """
-    out: list[Span] = []
-    opened: Optional[int] = None
-    for ps, pe in paragraphs:
-        straight: Optional[int] = None
-        for m in re.finditer(r"[\"“”«»„]", text[ps:pe]):
-            pos, ch = ps + m.start(), m.group()
-            if ch == '"':
-                if straight is None:
-                    straight = pos
-                else:
-                    out.append((straight, pos + 1))
-                    straight = None
-            elif ch in "“«„":
-                if opened is None:
-                    opened = pos
-            elif opened is not None:
-                out.append((opened, pos + 1))
-                opened = None
-            else:
-                out.append((ps, pos + 1))  # the close of a quote opened in an earlier paragraph
-        if straight is not None:
-            out.append((straight, pe))
-    if opened is not None:
-        out.append((opened, len(text)))
+    """Stretches inside double quote marks, found from the marks alone (the quote stage keeps
+    only speech), plus the paragraphs right after one ending in a colon: the block quotation
+    it announces."""
+    out = double_segments(text, paragraphs)
     for i, (ps, pe) in enumerate(paragraphs):
         if text[ps:pe].rstrip().endswith(":"):
             for qs, qe in paragraphs[i + 1 : i + 1 + _BLOCK_QUOTE_PARAGRAPHS]:
@@ -962,12 +924,7 @@ def _hypothetical(tok: Token, stop: Token) -> bool:
 @lru_cache(maxsize=1)
 def _view_nouns() -> frozenset[str]:
     """Nouns of opinion and speech ("the argument that", "carping that"), with the lexicon's speech nouns."""
-    nouns = set(_words_of("view"))
-    for line in lexicon("reporting_verbs"):
-        parts = [p.strip() for p in line.split("\t")]
-        if len(parts) > 2 and parts[2] != "-":
-            nouns.update(n.strip().lower() for n in parts[2].split(",") if n.strip())
-    return frozenset(nouns)
+    return _words_of("view") | frozenset(lexicons.reporting_index().noun_kind)
 
 
 def _after_view_noun(toks: list[Token], tok: Token) -> bool:
@@ -991,9 +948,8 @@ def _hedged(clause: Token) -> bool:
 
 @lru_cache(maxsize=1)
 def _actor_nouns() -> frozenset[str]:
-    words: set[str] = set()
-    for name in ("checks_actor_nouns", "entity_people_nouns", "entity_role_nouns", "entity_org_head_nouns"):
-        words.update(w.split("\t")[0].split("|")[0].strip().lower() for w in lexicon(name))
+    own = {w.lower() for w in lexicon("checks_actor_nouns")}
+    words = own | lexicons.people_nouns() | set(lexicons.role_nouns()) | lexicons.org_head_nouns()
     return frozenset(w for w in words if w)
 
 
@@ -1203,11 +1159,6 @@ def _title_quotes(layout: _Layout, body: str) -> list[Check]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
-    return frozenset(line.split("|")[0].strip().lower() for line in lexicon("entity_given_names"))
-
-
 def _title_entities(analysis: Analysis, layout: _Layout) -> list[Check]:
     """A person the headline names and the body never mentions at all.
 
@@ -1219,7 +1170,7 @@ def _title_entities(analysis: Analysis, layout: _Layout) -> list[Check]:
     assert title is not None
     headline_end = _headline_end(layout)
     body = layout.text[layout.body_start :].lower()
-    given = _given_names()
+    given = lexicons.given_names()
     out: list[Check] = []
     for ent in analysis.entities:
         if ent.type != "PERSON":

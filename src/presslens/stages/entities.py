@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from spacy.tokens import Doc, Token
 
+from .. import lexicons
 from ..model import Entity
 from ..resources import lexicon
 
@@ -60,42 +61,14 @@ SPEAKER_EARLIER = 0.5
 # ---------------------------------------------------------------- lexicons
 
 
-def _fields(line: str) -> list[str]:
-    return [part.strip() for part in line.split("|")]
-
-
-def _norm(word: str) -> str:
-    return word.lower().replace("’", "'").rstrip(".")
-
-
-@lru_cache(maxsize=1)
-def _titles() -> dict[tuple[str, ...], tuple[str, str]]:
-    out: dict[tuple[str, ...], tuple[str, str]] = {}
-    for line in lexicon("entity_titles"):
-        parts = _fields(line) + ["", ""]
-        key = tuple(_norm(w) for w in parts[0].split())
-        if key:
-            out[key] = (parts[1], parts[2])
-    return out
-
-
 @lru_cache(maxsize=1)
 def _title_max_len() -> int:
-    return max((len(k) for k in _titles()), default=1)
-
-
-@lru_cache(maxsize=1)
-def _roles() -> dict[str, str]:
-    out = {}
-    for line in lexicon("entity_role_nouns"):
-        parts = _fields(line) + [""]
-        out[parts[0].lower()] = parts[1]
-    return out
+    return max((len(k) for k in lexicons.titles()), default=1)
 
 
 @lru_cache(maxsize=1)
 def _role_lasts() -> frozenset[str]:
-    return frozenset(r.split()[-1] for r in _roles())
+    return frozenset(r.split()[-1] for r in lexicons.role_nouns())
 
 
 @lru_cache(maxsize=1)
@@ -114,46 +87,20 @@ def _place_keywords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _org_head_nouns() -> frozenset[str]:
-    return frozenset(w.lower() for w in lexicon("entity_org_head_nouns"))
-
-
-@lru_cache(maxsize=1)
 def _people_nouns() -> frozenset[str]:
-    return frozenset(w.lower() for w in lexicon("entity_people_nouns")) | frozenset(
-        r for r in _roles() if " " not in r
+    return lexicons.people_nouns() | frozenset(
+        r for r in lexicons.role_nouns() if " " not in r
     )
 
 
 @lru_cache(maxsize=1)
 def _speech_verbs() -> frozenset[str]:
-    # The project's one reporting-verb list (shared data, not a stage import): its speech class.
-    return frozenset(
-        fields[0].lower() for fields in (line.split("\t") for line in lexicon("reporting_verbs")) if fields[-1].strip() == "speech"
-    )
-
-
-@lru_cache(maxsize=1)
-def _pronouns() -> dict[str, tuple[str, str]]:
-    out = {}
-    for line in lexicon("entity_pronouns"):
-        parts = _fields(line) + ["", ""]
-        out[parts[0].lower()] = (parts[1], parts[2] or "sg")
-    return out
-
-
-@lru_cache(maxsize=1)
-def _given_names() -> dict[str, str]:
-    out = {}
-    for line in lexicon("entity_given_names"):
-        parts = _fields(line) + [""]
-        out[parts[0].lower()] = parts[1]
-    return out
+    return frozenset(v.lemma for v in lexicons.reporting_verbs() if v.kind == "speech")
 
 
 def _given_gender(word: str) -> str:
     """m/f for a known first name; f as a weak guess for unknown names ending in -a."""
-    known = _given_names().get(word)
+    known = lexicons.given_names().get(word)
     if known:
         return known
     if len(word) > 3 and word.isalpha() and word.endswith("a"):
@@ -234,19 +181,19 @@ def _glued(a: Token, b: Token) -> bool:
 def _title_key(doc: Doc, s: int, e: int) -> tuple[str, ...]:
     """Normalised title words of tokens s..e; a split-off abbreviation dot ("Sens", ".") and
     a non-breaking space between words are not words."""
-    return tuple(_norm(t.text) for t in doc[s:e] if t.text != "." and not t.is_space)
+    return tuple(lexicons.norm_word(t.text) for t in doc[s:e] if t.text != "." and not t.is_space)
 
 
 @lru_cache(maxsize=1)
 def _title_firsts() -> frozenset[str]:
-    return frozenset(k[0] for k in _titles())
+    return frozenset(k[0] for k in lexicons.titles())
 
 
 def _match_title_at(doc: Doc, i: int, limit: int) -> int:
     """Length (in tokens) of the longest title starting at token i and ending before ``limit``."""
-    if i >= limit or not _is_cap(doc[i]) or _norm(doc[i].text) not in _title_firsts():
+    if i >= limit or not _is_cap(doc[i]) or lexicons.norm_word(doc[i].text) not in _title_firsts():
         return 0
-    titles = _titles()
+    titles = lexicons.titles()
     best = 0
     for n in range(1, min(2 * _title_max_len(), limit - i) + 1):
         last = doc[i + n - 1]
@@ -260,7 +207,7 @@ def _match_title_at(doc: Doc, i: int, limit: int) -> int:
 
 def _match_title_before(doc: Doc, end: int, floor: int) -> int:
     """Length of the longest title that ends just before token ``end`` (not before ``floor``)."""
-    titles = _titles()
+    titles = lexicons.titles()
     best = 0
     for n in range(1, 2 * _title_max_len() + 1):
         s = end - n
@@ -274,7 +221,7 @@ def _match_title_before(doc: Doc, end: int, floor: int) -> int:
 
 
 def _title_info(doc: Doc, s: int, e: int) -> tuple[str, str]:
-    return _titles().get(_title_key(doc, s, e), ("", ""))
+    return lexicons.titles().get(_title_key(doc, s, e), ("", ""))
 
 
 def _name_token(tok: Token) -> bool:
@@ -525,7 +472,7 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
             continue  # "Islamic Iran", "the Iranian economy": an adjective, not a group
         m.name = surface
         m.span = (doc[m.tstart].idx, last.idx + len(last.text))
-        m.words = [_norm(w) for w in surface.split()]
+        m.words = [lexicons.norm_word(w) for w in surface.split()]
         m.honorific = m.tstart < m.start
         heads = [t for t in doc[m.start : m.end] if not (m.start <= t.head.i < m.end) or t.head.i == t.i]
         m.head = heads[-1].i if heads else m.end - 1
@@ -541,7 +488,7 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
         elif _is_cap(last) and last.lower_ in orgs:
             m.vote("ORG", 3.0)
             m.strong = True
-        elif _is_cap(last) and _norm(last.text) in _place_keywords() and m.end - m.start > 1 and m.label != "TITLE":
+        elif _is_cap(last) and lexicons.norm_word(last.text) in _place_keywords() and m.end - m.start > 1 and m.label != "TITLE":
             m.vote("PLACE", 3.0)
             m.strong = True
         elif len(m.words) >= 3 and m.words[0] in orgs and m.words[1] in ("of", "for") and _is_cap(first):
@@ -570,8 +517,8 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
         if m.end - m.start >= 2 and m.label in ("PERSON", "NORP", "ORG", "TITLE", *WEAK_LABELS):
             given = _given_gender(m.words[0])
             if given:
-                m.vote("PERSON", 1.2 if m.words[0] in _given_names() else 0.5)
-                m.strong = m.strong or m.words[0] in _given_names()
+                m.vote("PERSON", 1.2 if m.words[0] in lexicons.given_names() else 0.5)
+                m.strong = m.strong or m.words[0] in lexicons.given_names()
                 if m.label in ("PERSON", "TITLE") or m.votes.get("PERSON", 0) >= 1.2:
                     m.gender = m.gender or given
         if m.label == "PERSON" and m.end - m.start == 1 and first.tag_ in ("NNPS", "NNS"):
@@ -599,7 +546,7 @@ def _modifies_org_noun(head: Token, end: int) -> bool:
         and gov.i >= end
         and gov.pos_ == "NOUN"
         and gov.text.islower()
-        and gov.lemma_.lower() in _org_head_nouns()
+        and gov.lemma_.lower() in lexicons.org_head_nouns()
     )
 
 
@@ -616,7 +563,7 @@ def _modifies_non_people(tok: Token) -> bool:
 def _pronoun_hint(doc: Doc, m: Mention, sent_end: int, window: int = 30) -> str:
     """Gender of the first subject he/she after a person mention in its sentence, unless
     another person is named first ("President Hale said she ..." -> f)."""
-    pronouns = _pronouns()
+    pronouns = lexicons.pronouns()
     end = min(sent_end, m.end + window)
     for k in range(m.end, end):
         tok = doc[k]
@@ -831,7 +778,7 @@ def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention],
             continue
         entity, start = -1, i
         key = _acronym_key(tok.text)
-        cands = by_surname.get(_norm(tok.text), [])
+        cands = by_surname.get(lexicons.norm_word(tok.text), [])
         if key and key in by_acronym:
             entity, label = by_acronym[key], "ACRONYM"
         elif cands and (tok.pos_ == "PROPN" or not tok.is_sent_start):
@@ -852,7 +799,7 @@ def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention],
         m = Mention(start=start, end=i + 1, tstart=start, label=label)
         m.name = doc[start : i + 1].text  # Doc.text would rebuild the whole text per mention
         m.span = (first.idx, tok.idx + len(tok.text))
-        m.words = [_norm(w) for w in m.name.split()]
+        m.words = [lexicons.norm_word(w) for w in m.name.split()]
         m.head = i
         m.entity = entity
         m.by_surname = True
@@ -1011,7 +958,7 @@ def _shrink_headline_names(doc: Doc, clusters: list[Cluster], headline: list[boo
             continue
         for m in list(c.mentions):
             for k in range(m.end - 1, m.start, -1):
-                key = " ".join(_norm(t.text) for t in doc[m.start : k])
+                key = " ".join(lexicons.norm_word(t.text) for t in doc[m.start : k])
                 target = known.get(key)
                 if target is None:
                     continue
@@ -1134,7 +1081,7 @@ def _roles_of(description: str) -> set[str]:
     words = [w[:-2] if w.endswith("'s") else w for w in words if w]
     if not words:
         return set()
-    roles = _roles()
+    roles = lexicons.role_nouns()
     for n in range(min(4, len(words)), 1, -1):
         cand = " ".join(words[-n:])
         if cand in roles:
@@ -1241,7 +1188,7 @@ def _resolve(
     events: list[tuple[int, int, object]] = []
     for m in mentions:
         events.append((m.start, 1, m))
-    pronouns = _pronouns()
+    pronouns = lexicons.pronouns()
     for tok in doc:
         if tok.lower_ in pronouns and tok.pos_ == "PRON" and taken[tok.i] < 0:
             events.append((tok.i, 0, tok))
@@ -1412,7 +1359,7 @@ def run(ctx) -> list[Entity]:
             c.roles |= roles
             if not c.gender and c.kind == "PERSON":
                 for r in roles:
-                    g = _roles().get(r, "")
+                    g = lexicons.role_nouns().get(r, "")
                     if g:
                         c.gender = g
                         break

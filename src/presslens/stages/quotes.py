@@ -27,8 +27,11 @@ from typing import Optional
 
 from spacy.tokens import Doc, Token
 
-from ..model import Cue, Entity, Quote, Speaker
+from ..lexicons import reporting_index, speaker_nouns
+from ..model import Cue, CueKind, Entity, Quote, Speaker
+from ..quotemarks import ALL_MARKS, quote_segments
 from ..resources import lexicon
+from ..tokens import TokenIndex, token_index
 
 name = "quotes"
 requires = ("entities",)
@@ -51,17 +54,6 @@ _TITLES_M = frozenset({"mr", "mr.", "sir", "lord", "king", "prince"})
 _TITLES_F = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess"})
 
 
-def _inflections(lemma: str) -> set[str]:
-    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
-    if lemma.endswith("e"):
-        forms.add(lemma[:-1] + "ing")
-    if lemma.endswith("y"):
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-    if len(lemma) > 2 and lemma[-1] not in "aeiouwyx" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
-        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-    return forms
-
-
 @dataclass(frozen=True)
 class Lexicons:
     verb_class: dict[str, str]  # lemma -> speech | evidence | belief
@@ -73,157 +65,18 @@ class Lexicons:
 
 @lru_cache(maxsize=1)
 def lexicons() -> Lexicons:
-    verb_class: dict[str, str] = {}
-    form_lemma: dict[str, str] = {}
-    noun_class: dict[str, str] = {}
-    for line in lexicon("reporting_verbs"):
-        cols = line.split("\t")
-        if len(cols) < 4:
-            continue
-        lemma, forms, nouns, cls = (c.strip() for c in cols[:4])
-        verb_class.setdefault(lemma, cls)
-        for f in _inflections(lemma) | ({x.strip() for x in forms.split(",")} - {"-", ""}):
-            form_lemma.setdefault(f, lemma)
-        for n in {x.strip() for x in nouns.split(",")} - {"-", ""}:
-            noun_class.setdefault(n, cls)
-    speaker_kind: dict[str, str] = {}
-    for line in lexicon("speaker_nouns"):
-        cols = line.split("\t")
-        if len(cols) >= 2:
-            speaker_kind.setdefault(cols[0].strip().lower(), cols[1].strip())
+    verbs = reporting_index()
     object_verbs: dict[str, frozenset[str]] = {}
     for line in lexicon("quote_object_verbs"):
         cols = line.split("\t")
         preps = cols[1].strip() if len(cols) > 1 else "-"
         object_verbs[cols[0].strip()] = frozenset(p.strip() for p in preps.split(",")) - {"-", ""}
-    return Lexicons(verb_class, form_lemma, noun_class, speaker_kind, object_verbs)
-
-
-def cue_class(cue_text: str) -> Optional[str]:
-    """Class of a cue phrase ('has said', 'according to', 'told') from the lexicon, or None."""
-    lex = lexicons()
-    words = re.findall(r"[a-z]+", cue_text.lower())
-    if "according" in words:
-        return "speech"
-    best = None
-    for w in words:
-        lemma = lex.form_lemma.get(w)
-        if lemma is not None:
-            cls = lex.verb_class[lemma]
-            if cls == "speech":
-                return cls
-            best = best or cls
-    return best
-
-
-# ---------------------------------------------------------------- quote marks
-
-_OPEN_D = "“„«‟"
-_CLOSE_D = "”»"
-_OPEN_S = "‘‚‹"
-_CLOSE_S = "’›"
-_DOUBLE_RE = re.compile("[“”„«»‟\"]|(?<!')''(?!')")  # '' is a double mark in some wire copy
-_SINGLE_RE = re.compile("[‘’‚‹›']")
-_ALL_MARKS = "“”„«»‟\"‘’‚‹›'"
-_TRAIL = " \t\r\n,;:—–-"
-
-
-def _straight_role(text: str, i: int, width: int = 1) -> str:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + width] if i + width < len(text) else " "
-    if (before.isspace() or before in "([{—–-/") and not after.isspace():
-        return "open"
-    if not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-/" or i + width == len(text)):
-        return "close"
-    return "either"
-
-
-def _double_segments(text: str, paragraphs: list[Span]) -> list[Span]:
-    """Spans (marks included) of double-quoted stretches; may run over paragraphs."""
-    segments: list[Span] = []
-    carry: Optional[int] = None  # opening offset still open at the previous paragraph's end
-    carry_end = 0
-    for ps, pe in paragraphs:
-        marks = [(m.start(), m.group()) for m in _DOUBLE_RE.finditer(text, ps, pe)]
-        open_at: Optional[int] = None
-        open_char = ""
-        k = 0
-        if carry is not None:
-            if marks and marks[0][0] == ps and (marks[0][1] in _OPEN_D or marks[0][1] == '"'):
-                open_at, open_char, k = carry, marks[0][1], 1
-            else:
-                segments.append((carry, carry_end))
-            carry = None
-        for i, ch in marks[k:]:
-            if ch == "''":
-                ch = '"'
-                role = _straight_role(text, i, 2)
-                if role == "either":
-                    role = "close" if open_at is not None else "open"
-                if role == "close" and open_at is not None:
-                    segments.append((open_at, i + 2))
-                    open_at = None
-                    continue
-            elif ch == '"':
-                role = _straight_role(text, i)
-                if role == "either":
-                    role = "close" if open_at is not None else "open"
-                elif role == "open" and open_at is not None and open_char == '"':
-                    role = "close"  # straight marks pair by parity: '"Hello, " he said'
-            elif ch in _OPEN_D:
-                role = "close" if (open_at is not None and open_char == "„" and ch == "“") else "open"
-            else:
-                role = "close"
-            if role == "open":
-                if open_at is not None:  # a closing mark is missing: end the earlier quote here
-                    end = i
-                    while end > open_at + 1 and text[end - 1] in " \t\r\n":
-                        end -= 1
-                    segments.append((open_at, end))
-                open_at, open_char = i, ch
-            elif open_at is not None:
-                segments.append((open_at, i + 1))
-                open_at = None
-        if open_at is not None:
-            carry, carry_end = open_at, pe
-    if carry is not None:
-        segments.append((carry, carry_end))
-    return segments
-
-
-def _single_segments(text: str, paragraphs: list[Span], taken: list[Span]) -> list[Span]:
-    """Single-quoted stretches outside double quotes; apostrophes (don’t, Asa’ib, Iraqis’) never open."""
-    starts = [s for s, _ in taken]
-    segments: list[Span] = []
-    for ps, pe in paragraphs:
-        open_at: Optional[int] = None
-        for m in _SINGLE_RE.finditer(text, ps, pe):
-            i, ch = m.start(), m.group()
-            j = bisect.bisect_right(starts, i) - 1
-            if j >= 0 and taken[j][0] <= i < taken[j][1]:
-                continue
-            before = text[i - 1] if i > ps else " "
-            after = text[i + 1] if i + 1 < pe else " "
-            if before.isalnum() and after.isalnum():
-                continue  # apostrophe inside a word
-            if open_at is None:
-                if ch in _OPEN_S or (ch == "'" and not before.isalnum() and after.isalpha()):
-                    open_at = i
-            elif ch in _CLOSE_S or ch == "'":
-                if not after.isalnum() and not before.isspace():
-                    segments.append((open_at, i + 1))
-                    open_at = None
-    return segments
-
-
-def quote_segments(text: str, paragraphs: list[Span]) -> list[Span]:
-    doubles = _double_segments(text, paragraphs)
-    singles = _single_segments(text, paragraphs, doubles)
-    # attribute values left over from markup (author="x") are not quotes
-    return sorted(s for s in doubles + singles if s[1] - s[0] > 2 and not (s[0] > 0 and text[s[0] - 1] == "="))
+    return Lexicons(verbs.verb_kind, verbs.form_lemma, verbs.noun_kind, speaker_nouns(), object_verbs)
 
 
 # ---------------------------------------------------------------- parse helpers
+
+_TRAIL = " \t\r\n,;:—–-"
 
 
 # A dateline opening a paragraph ("LONDON (Wire) – ", "March 14 (Agency) - ") is not what anyone said.
@@ -238,7 +91,7 @@ def _trim(text: str, start: int, end: int) -> Optional[Span]:
         m = _DATELINE.match(text, line_start, end)
         if m and start <= m.end() - 1 and m.end() - line_start <= 60:
             start = m.end()
-    while end > start and (text[end - 1] in _TRAIL or (text[end - 1] == "." and end - start > 1 and text[end - 2] not in _ALL_MARKS and not _abbrev_end(text, start, end))):
+    while end > start and (text[end - 1] in _TRAIL or (text[end - 1] == "." and end - start > 1 and text[end - 2] not in ALL_MARKS and not _abbrev_end(text, start, end))):
         end -= 1
     return (start, end) if end > start else None
 
@@ -351,7 +204,7 @@ class CueCand:
     start: int  # cue span
     end: int
     tok: Token  # the verb (or 'according')
-    cls: str
+    cls: CueKind
     subject: Optional[Token]
     content: Optional[Span]  # indirect content span (trimmed) or None
     used: bool = False
@@ -655,7 +508,7 @@ def _find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
         ):
             # "As Politico reported, the deal is off": the main clause is the content
             content = _trim(text, *_subtree_span(tok.head, exclude=tok))
-        elif tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":" and tok.i + 2 < len(doc) and not doc[tok.i + 2].is_space and doc[tok.i + 2].text not in _ALL_MARKS:
+        elif tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":" and tok.i + 2 < len(doc) and not doc[tok.i + 2].is_space and doc[tok.i + 2].text not in ALL_MARKS:
             # "X wrote: The trouble began ..." (no quote marks): the rest of the paragraph
             nl = text.find("\n", tok.idx)
             content = _trim(text, doc[tok.i + 2].idx, nl if nl != -1 else len(text))
@@ -853,19 +706,16 @@ _TYPE_KIND = {"PERSON": "person", "ORG": "organization", "GROUP": "group", "PLAC
 
 def _entity_index(doc: Doc, text: str, entities: list[Entity]) -> EntityIndex:
     idx = EntityIndex()
-    starts = [t.idx for t in doc]
+    tokens = token_index(doc)
     if not entities:
         entities = _entities_from_ner(doc)
     for ent in entities:
         votes = {"m": 0, "f": 0}
         for s, e in ent.mentions:
-            lo = max(bisect.bisect_right(starts, s) - 1, 0)
-            hi = bisect.bisect_left(starts, e)
-            for i in range(lo, min(hi, len(doc))):
-                t = doc[i]
-                if t.idx < e and t.idx + len(t) > s:
-                    idx.by_token.setdefault(i, ent)
-                    idx.mention_of.setdefault(i, (s, e))
+            lo = max(tokens.index_at(s), 0)
+            for i in tokens.overlapping(s, e):
+                idx.by_token.setdefault(i, ent)
+                idx.mention_of.setdefault(i, (s, e))
             if ent.type == "PERSON" and lo < len(doc):
                 g = _PRONOUN_GENDER.get(text[s:e].lower())
                 if g:
@@ -1074,7 +924,7 @@ def run(ctx) -> list[Quote]:
             and any(d is not c and d.content is not None and d.content[0] <= c.start < d.content[1] for d in cues)
         )
     ]
-    tok_starts = [t.idx for t in doc]
+    tokens = token_index(doc)
     cue_starts = [c.start for c in cues]
     sents = list(doc.sents)
     sent_starts = [s.start_char for s in sents]
@@ -1088,7 +938,7 @@ def run(ctx) -> list[Quote]:
     for k, (s, e) in enumerate(segments):
         next_start = segments[k + 1][0] if k + 1 < len(segments) else len(text)
         inner = s
-        while inner < e - 1 and (text[inner] in _ALL_MARKS or text[inner].isspace()):
+        while inner < e - 1 and (text[inner] in ALL_MARKS or text[inner].isspace()):
             inner += 1
         ss, _ = sent_range(inner)  # the parser may glue an opening mark to the sentence before
         ss = min(ss, s)
@@ -1114,9 +964,9 @@ def run(ctx) -> list[Quote]:
             c = cues[j]
             gap = text[after_lo : c.start]
             if c.subject is None and "\n" not in gap and c.tok.pos_ == "VERB":
-                c.subject = _gap_subject(doc, tok_starts, after_lo, c.tok)
+                c.subject = _gap_subject(doc, tokens, after_lo, c.tok)
             subject_first = c.subject is not None and not re.sub(r"[\W_]", "", text[after_lo : c.subject.left_edge.idx])
-            comma_led = text[s:e].rstrip(_ALL_MARKS + " ").endswith(",") or text[e:c.start].lstrip().startswith(",")
+            comma_led = text[s:e].rstrip(ALL_MARKS + " ").endswith(",") or text[e:c.start].lstrip().startswith(",")
             own = not comma_led and c.content is not None and c.content[0] >= c.end and not _has_segment(c.content)
             if "\n" not in gap and c.subject is not None and (len(gap.split()) <= 10 or subject_first) and not own:
                 cue = c  # (a cue with its own unquoted content after it reports that, not this quote)
@@ -1207,7 +1057,7 @@ def run(ctx) -> list[Quote]:
         else:
             r = resolver.resolve(f.subject)
             sp = r.speaker()
-            cue_model = Cue(text=text[f.cue.start : f.cue.end], span=(f.cue.start, f.cue.end))
+            cue_model = Cue(text=text[f.cue.start : f.cue.end], span=(f.cue.start, f.cue.end), kind=f.cue.cls)
             if r.text is not None:
                 last_speaker = r
                 resolver.remember(r)
@@ -1278,10 +1128,10 @@ def _has_cue_word(chunk: str, lex: Lexicons) -> bool:
     return any(w in lex.form_lemma for w in re.findall(r"[a-z]+", chunk.lower())) or "according" in chunk.lower()
 
 
-def _gap_subject(doc: Doc, tok_starts: list[int], start: int, verb: Token) -> Optional[Token]:
+def _gap_subject(doc: Doc, tokens: TokenIndex, start: int, verb: Token) -> Optional[Token]:
     """'“…,” Texas delegate Bill Eastland, wearing a hat, said': the parser lost the subject;
     take the noun phrase that opens the text between the quote and the cue."""
-    i = bisect.bisect_left(tok_starts, start)
+    i = tokens.first_from(start)
     while i < verb.i and (doc[i].is_punct or doc[i].is_space):
         i += 1
     if i >= verb.i or doc[i].pos_ not in ("PROPN", "NOUN", "DET", "ADJ"):
