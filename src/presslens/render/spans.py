@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..model import Analysis, Event, Participant, Quantity
+from ..model import Analysis, Event, Participant, Quantity, Quote
 
 UNATTRIBUTED = "unattributed"
 # Number of distinct speaker colours in the HTML palette (speakers beyond it cycle).
@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     # (layer key used in classes/data attributes, label shown to readers)
     ("quote", "Quotes"),
     ("speaker", "Speakers"),
-    ("cue", "Speech cues"),
+    ("cue", "Cues"),
     ("entity", "Entities"),
     ("number", "Numbers"),
     ("technique", "Techniques"),
@@ -349,6 +349,65 @@ def speaker_labels(groups: list[SpeakerGroup], n_quotes: int) -> list[str]:
         for i in g.quotes:
             out[i] = g.label
     return out
+
+
+# ---------------------------------------------------------------- whose words
+
+
+@dataclass
+class Owner:
+    """Whose words a technique span is: a quote's speaker, or (quote None) the author's own."""
+
+    quote: int | None  # index into analysis.quotes
+    quote_id: str | None
+    speaker: str  # the speaker label, "" for the author's own words
+
+    @property
+    def quoted(self) -> bool:
+        return self.quote_id is not None
+
+    def phrase(self) -> str:
+        """'in Q3, Tariq bin Salem’s words', 'in Q5, a quote with no identified speaker', or ''."""
+        if self.quote_id is None:
+            return ""
+        if not self.speaker or self.speaker == UNATTRIBUTED:
+            return f"in {self.quote_id}, a quote with no identified speaker"
+        return f"in {self.quote_id}, {possessive(self.speaker)} words"
+
+
+def possessive(name: str) -> str:
+    return name + ("’" if name.endswith("s") else "’s")
+
+
+def technique_owners(analysis: Analysis, groups: list[SpeakerGroup] | None = None) -> list[Owner]:
+    """Whose words each technique is (from `technique.attributed_to`), by technique index."""
+    at = quote_index(analysis)
+    labels = speaker_labels(groups if groups is not None else speaker_groups(analysis), len(analysis.quotes))
+    out = []
+    for t in analysis.techniques:
+        qid = t.attributed_to
+        qi = at.get(qid) if qid else None
+        out.append(Owner(qi, one_line(qid) or None, labels[qi] if qi is not None else ""))
+    return out
+
+
+def own_words_line(analysis: Analysis, owners: list[Owner] | None = None) -> str:
+    """'In the author’s own words: 3 of 9 techniques; 6 inside quotes, from 2 speakers.'"""
+    owners = owners if owners is not None else technique_owners(analysis)
+    quoted = [o for o in owners if o.quoted]
+    own = len(owners) - len(quoted)
+    speakers = {o.speaker or o.quote_id for o in quoted}
+    line = f"In the author’s own words: {own} of {plural(len(owners), 'technique')}"
+    if quoted:
+        line += f"; {len(quoted)} inside quotes, from {plural(len(speakers), 'speaker')}"
+    return line + "."
+
+
+def cue_phrase(quote: Quote) -> str:
+    """'speech cue: said', 'belief cue: believes': a quote's cue with its kind ('' when none)."""
+    if quote.cue is None:
+        return ""
+    return f"{quote.cue.kind} cue: {one_line(quote.cue.text)}"
 
 
 def quote_colours(groups: list[SpeakerGroup], n_quotes: int) -> list[int]:
