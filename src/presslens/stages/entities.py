@@ -24,10 +24,11 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Optional
 from spacy.tokens import Doc, Token
 
 from .. import lexicons
-from ..model import Entity
+from ..model import Entity, Gender
 from ..resources import lexicon
 
 name = "entities"
@@ -120,6 +121,7 @@ class Mention:
     votes: dict[str, float] = field(default_factory=dict)
     title_roles: list[str] = field(default_factory=list)
     gender: str = ""
+    title_gender: str = ""  # from a title written with the name ("Mrs.", "Congressman")
     honorific: bool = False
     span: tuple[int, int] = (0, 0)  # characters, titles included
     name: str = ""  # surface name without titles
@@ -434,6 +436,7 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
             role, gender = _title_info(doc, m.start, m.start + tl)
             m.title_roles.append(role)
             m.gender = m.gender or gender
+            m.title_gender = m.title_gender or gender
             m.start += tl
         # titles written before it
         while True:
@@ -451,6 +454,7 @@ def _finish(doc: Doc, text: str, mentions: list[Mention], taken: list[int]) -> l
             role, gender = _title_info(doc, m.tstart - tl, m.tstart)
             m.title_roles.append(role)
             m.gender = m.gender or gender
+            m.title_gender = m.title_gender or gender
             m.tstart -= tl
         if m.start >= m.end:
             continue
@@ -1284,6 +1288,28 @@ def _resolve(
 # ---------------------------------------------------------------- assembly
 
 
+def _shown_gender(text: str, c: Cluster, spans: list[tuple[int, int]]) -> Optional[Gender]:
+    """The gender the article itself shows for a person: pronouns resolved to them, titles
+    written with the name, gendered role nouns describing them (never a guess from a first
+    name). None when nothing shows it or the signs disagree evenly."""
+    votes = {"m": 0, "f": 0}
+    pronouns = lexicons.pronouns()
+    for s, e in spans:
+        p = pronouns.get(text[s:e].lower())
+        if p is not None and p.gender in votes:
+            votes[p.gender] += 1
+    for m in c.mentions:
+        if m.title_gender in votes:
+            votes[m.title_gender] += 1
+    roles = lexicons.role_nouns()
+    for r in c.roles:
+        if roles.get(r, "") in votes:
+            votes[roles[r]] += 1
+    if votes["m"] == votes["f"]:
+        return None
+    return lexicons.GENDER_NAMES["m" if votes["m"] > votes["f"] else "f"]
+
+
 def _canonical(doc: Doc, c: Cluster) -> str:
     best = None
     best_key: tuple = ()
@@ -1390,6 +1416,7 @@ def run(ctx) -> list[Entity]:
                 aliases=aliases,
                 descriptions=c.descriptions,
                 mentions=[tuple(s) for s in spans],
+                gender=_shown_gender(text, c, spans) if c.kind == "PERSON" else None,
             )
         )
     return out

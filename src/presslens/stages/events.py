@@ -39,7 +39,7 @@ from typing import Optional
 from spacy.tokens import Doc, Token
 
 from .. import dates
-from ..model import Event, EventDate, EventSize, Participant, Quantity, Trigger
+from ..model import EVENT_TYPES, Event, EventDate, EventSize, Participant, Quantity, Trigger
 from ..pipeline import Context
 from ..resources import lexicon
 from ..tokens import token_index
@@ -48,11 +48,7 @@ name = "events"
 requires: tuple[str, ...] = ("entities", "quotes", "quantities")
 assigns = "events"
 
-PLOVER_TYPES: tuple[str, ...] = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "INVESTIGATE", "DEMAND",
-    "DISAPPROVE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT",
-)
-_PLOVER = frozenset(PLOVER_TYPES)
+_PLOVER = frozenset(EVENT_TYPES)
 
 # Types under which an embedded event is only wanted, promised or refused, not done.
 _NONFACTUAL_HEADS = frozenset({"AGREE", "DEMAND", "THREATEN", "REJECT", "SANCTION", "IRREALIS"})

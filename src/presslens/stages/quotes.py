@@ -27,7 +27,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Token
 
-from ..lexicons import reporting_index, speaker_nouns
+from ..lexicons import GENDER_NAMES, pronouns, reporting_index, speaker_nouns
 from ..model import Cue, CueKind, Entity, Quote, Speaker
 from ..quotemarks import ALL_MARKS, quote_segments
 from ..resources import lexicon
@@ -41,17 +41,12 @@ Span = tuple[int, int]
 
 # ---------------------------------------------------------------- lexicons
 
-_PRONOUN_GENDER = {
-    "he": "m", "him": "m", "his": "m", "himself": "m",
-    "she": "f", "her": "f", "hers": "f", "herself": "f",
-}
 _PERSON_PRONOUNS = frozenset({"he", "she", "i", "me", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "we", "them", "us"})
 _QUANTIFIERS = frozenset(
     "some many most few several both all none one two three each either neither any others other".split()
 )
-_TITLES_M = frozenset({"mr", "mr.", "sir", "lord", "king", "prince"})
-_TITLES_F = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess"})
+_GENDER_CODE = {name: code for code, name in GENDER_NAMES.items()}  # the entity's gender as m / f
 
 
 @dataclass(frozen=True)
@@ -707,25 +702,12 @@ _TYPE_KIND = {"PERSON": "person", "ORG": "organization", "GROUP": "group", "PLAC
 def _entity_index(doc: Doc, text: str, entities: list[Entity]) -> EntityIndex:
     idx = EntityIndex()
     tokens = token_index(doc)
-    if not entities:
-        entities = _entities_from_ner(doc)
     for ent in entities:
-        votes = {"m": 0, "f": 0}
         for s, e in ent.mentions:
-            lo = max(tokens.index_at(s), 0)
             for i in tokens.overlapping(s, e):
                 idx.by_token.setdefault(i, ent)
                 idx.mention_of.setdefault(i, (s, e))
-            if ent.type == "PERSON" and lo < len(doc):
-                g = _PRONOUN_GENDER.get(text[s:e].lower())
-                if g:
-                    votes[g] += 1
-                prev = doc[lo - 1].lower_ if lo > 0 else ""
-                if prev in _TITLES_M:
-                    votes["m"] += 1
-                elif prev in _TITLES_F:
-                    votes["f"] += 1
-        idx.gender[ent.id] = None if votes["m"] == votes["f"] else ("m" if votes["m"] > votes["f"] else "f")
+        idx.gender[ent.id] = _GENDER_CODE.get(ent.gender) if ent.gender else None
     for i, ent in sorted(idx.by_token.items()):
         if ent.type == "PERSON" and doc[i].dep_ in ("nsubj", "nsubjpass") or (
             ent.type == "PERSON" and doc[i].dep_ == "compound" and doc[i].head.dep_ in ("nsubj", "nsubjpass")
@@ -735,36 +717,10 @@ def _entity_index(doc: Doc, text: str, entities: list[Entity]) -> EntityIndex:
     return idx
 
 
-def _entities_from_ner(doc: Doc) -> list[Entity]:
-    """Fallback when the entities stage gave nothing: spaCy PERSON/ORG names grouped by last word."""
-    groups: dict[str, Entity] = {}
-    n = 0
-    for ent in doc.ents:
-        kind = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "GROUP", "GPE": "PLACE"}.get(ent.label_)
-        if kind is None:
-            continue
-        words = [t for t in ent if not t.is_punct]
-        if not words:
-            continue
-        key = words[-1].lower_
-        e = groups.get(key)
-        if e is None:
-            n += 1
-            e = groups[key] = Entity(id=f"_N{n}", name=ent.text, type=kind)  # type: ignore[arg-type]
-        else:
-            if len(ent.text) > len(e.name):
-                e.name = ent.text
-            if kind == "PERSON":
-                e.type = "PERSON"
-        e.mentions.append((ent.start_char, ent.end_char))
-    return list(groups.values())
-
-
 class SpeakerResolver:
     def __init__(self, doc: Doc, text: str, entities: list[Entity], paragraphs: list[Span], lex: Lexicons):
         self.doc, self.text, self.lex = doc, text, lex
         self.index = _entity_index(doc, text, entities)
-        self.real_ids = {e.id for e in entities}
         self.para_starts = [s for s, _ in paragraphs] or [0]
         self._subj_pos = [p for p, _ in self.index.person_subjects]
         self.last: Optional[Resolved] = None
@@ -775,7 +731,7 @@ class SpeakerResolver:
         return max(bisect.bisect_right(self.para_starts, offset) - 1, 0)
 
     def _with_entity(self, r: Resolved, ent: Entity) -> Resolved:
-        r.entity = ent.id if ent.id in self.real_ids else None
+        r.entity = ent.id
         r.name = ent.name
         r.kind = _TYPE_KIND.get(ent.type, "unknown")
         r.gender = self.index.gender.get(ent.id)
@@ -805,9 +761,8 @@ class SpeakerResolver:
             return self._with_entity(r, ent)
         if low in _PERSON_PRONOUNS:
             r.kind = "person"
-            r.gender = _PRONOUN_GENDER.get(low)
-            if low in ("i", "me"):
-                r.gender = None
+            p = pronouns().get(low)
+            r.gender = p.gender if p is not None and p.gender else None
             target = self._pronoun_target(r.gender, head.idx)
             if target is not None:
                 r.entity, r.name, r.gender = target.entity, target.name, target.gender or r.gender
@@ -860,7 +815,7 @@ class SpeakerResolver:
             ent = self.index.person_subjects[j][1]
             g = self.index.gender.get(ent.id)
             if _compatible(gender, g):
-                return Resolved(entity=ent.id if ent.id in self.real_ids else None, name=ent.name, kind="person", gender=g)
+                return Resolved(entity=ent.id, name=ent.name, kind="person", gender=g)
             j -= 1
             steps += 1
         return None
