@@ -71,6 +71,14 @@ _CONTENT_POS = frozenset({"VERB", "ADJ", "ADV", "INTJ"})
 # Determiners dropped from a speaker's name ("other" stays: "other protesters" are a second set).
 _LEADING = re.compile(r"^(?:(?:some|many|most|several|all|one|two|three|few)\s+of\s+)?(?:the|a|an|some)\s+", re.I)
 _WORD = re.compile(r"\w", re.UNICODE)
+_MARKER_WORD = re.compile(r"\w+|-", re.UNICODE)
+# A doubt or dismissal marker in a quote ("merely relabeling", "so-called mission") counts as
+# a critical word of this weight (VADER's scale) toward the actor it qualifies.
+DOUBT_WEIGHT = -1.5
+# A neutral voice balances a side only if the sentences where it names the actors hold some
+# judging word (summed absolute weights / 4); a statement of plain fact ("X announced the end
+# of Y") does not.
+EVALUATED_MIN = 0.05
 
 
 # ---------------------------------------------------------------- resources
@@ -81,6 +89,7 @@ class _Lexicons:
     terms: dict[str, tuple[float, bool]]  # word -> (weight, describe-only)
     demonyms: dict[str, frozenset[str]]  # demonym -> place names
     pronouns: frozenset[str]
+    doubt: tuple[tuple[str, ...], ...] = ()  # doubt and dismissal markers, as word tuples ("so", "-", "called")
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +109,10 @@ def _lex() -> _Lexicons:
     pronouns |= {"i", "me", "we", "us", "you", "it", "they", "them", "he", "she", "him", "her", "who", "one"}
     # "nobody would question ..." names no speaker
     pronouns |= {"nobody", "no one", "none", "nothing", "anyone", "anybody", "someone", "somebody", "everyone", "everybody"}
-    return _Lexicons(terms, demonyms, frozenset(pronouns))
+    # The doubt markers the techniques stage reads ("so-called", "merely", "under the pretext of"):
+    # one list, shared as data. Inside a quote they dismiss what they qualify.
+    doubt = {tuple(_MARKER_WORD.findall(line.split("|")[0].strip().lower())) for line in lexicon("techniques_doubt")}
+    return _Lexicons(terms, demonyms, frozenset(pronouns), tuple(sorted(d for d in doubt if d)))
 
 
 @lru_cache(maxsize=1)
@@ -320,23 +332,65 @@ def _letters(s: str) -> str:
 
 
 def _demonym_of(group: Entity, place: Entity, lex: _Lexicons) -> bool:
-    names = {group.name, *group.aliases}
     places = {n.lower() for n in (place.name, *place.aliases)}
-    for n in names:
-        low = n.lower().strip()
-        singular = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
-        for form in (low, singular):
-            if lex.demonyms.get(form, frozenset()) & places:
-                return True
-        g = _letters(singular)
-        for p in places:
-            pl = _letters(p)
-            if len(pl) < 4 or len(g) < 4:
-                continue
-            common = len(_common_prefix(pl, g))
-            if common >= 4 and common >= len(pl) - 2 and len(g) <= len(pl) + 4:
-                return True
+    return any(_is_demonym(n, places, lex) for n in (group.name, *group.aliases))
+
+
+def _is_demonym(word: str, places: set[str], lex: _Lexicons) -> bool:
+    """Whether ``word`` ("Iraqi", "Americans") names the people of one of ``places`` (lower case)."""
+    low = word.lower().strip()
+    singular = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+    for form in (low, singular):
+        if lex.demonyms.get(form, frozenset()) & places:
+            return True
+    g = _letters(singular)
+    for p in places:
+        pl = _letters(p)
+        if len(pl) < 4 or len(g) < 4:
+            continue
+        common = len(_common_prefix(pl, g))
+        if common >= 4 and common >= len(pl) - 2 and len(g) <= len(pl) + 4:
+            return True
     return False
+
+
+def _one_polity(a: set[str], b: set[str], lex: _Lexicons) -> bool:
+    """Whether two sets of place names (lower case) share a demonym line: a capital speaks for its
+    country ("Washington" and "the U.S.", "the Kremlin" and "Russia")."""
+    return any(places & a and places & b for places in lex.demonyms.values())
+
+
+def _own_actor(
+    gv: _Voice, actors: list[_Actor], actor_of: dict[str, str], entities: dict[str, Entity], tokens: _Tokens, lex: _Lexicons
+) -> Optional[str]:
+    """The main actor a voice speaks for, when the article ties it to one: the voice is the actor
+    (or one of its entities), a capital speaking for its country, or a body named after the actor
+    ("Iraqi officials", "U.S. negotiators": the actor's name or demonym in the speaker's words)."""
+    if gv.entity and gv.entity in actor_of:
+        return actor_of[gv.entity]
+    names_of = {
+        a.key: {n.lower() for eid in a.members if eid in entities for n in (entities[eid].name, *entities[eid].aliases)}
+        for a in actors
+    }
+    ent = entities.get(gv.entity) if gv.entity else None
+    if ent is not None and ent.type in ("PLACE", "ORG"):
+        own_names = {n.lower() for n in (ent.name, *ent.aliases)}
+        for a in actors:
+            if _one_polity(own_names, names_of[a.key], lex):
+                return a.key
+    if not gv.mentions:
+        return None
+    span = min(gv.mentions)
+    toks = [tokens.doc[i] for i in tokens.range(*span)]
+    nouns = [t for t in toks if t.pos_ in _NOMINAL]
+    head = nouns[-1].i if nouns else None
+    for t in toks:
+        if t.i == head or not _WORD.search(t.text):
+            continue
+        for a in actors:
+            if t.lower_ in names_of[a.key] or _is_demonym(t.text, names_of[a.key], lex):
+                return a.key
+    return None
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -611,14 +665,32 @@ class _Scorer:
             parts.append(word + t.whitespace_)
         return "".join(parts)
 
-    def score_quote(self, q: Quote, own: frozenset[str], cue_tokens: list[Token]) -> dict[str, tuple[float, list[Span]]]:
-        """Actor key -> (score, evidence sentences) for one quote."""
+    def doubt_terms(self, toks: list[Token]) -> list[tuple[Token, tuple[float, bool]]]:
+        """Doubt and dismissal markers in a sentence, each as a critical term on the marker's
+        root token. A marker whose verb governs a clause outside it ("supposed to leave") is no
+        doubt."""
+        words = [t.lower_ for t in toks]
+        lemmas = [t.lemma_.lower() for t in toks]
+        out = []
+        for i in range(len(toks)):
+            for marker in self.lex.doubt:
+                n = len(marker)
+                if all(i + k < len(toks) and marker[k] in (words[i + k], lemmas[i + k]) for k in range(n)):
+                    inside = {t.i for t in toks[i : i + n]}
+                    root = next((t for t in toks[i : i + n] if t.head.i not in inside or t.head.i == t.i), toks[i])
+                    if any(c.dep_ == "xcomp" and c.i not in inside for c in root.children):
+                        continue
+                    out.append((root, (DOUBT_WEIGHT, False)))
+        return out
+
+    def score_quote(self, q: Quote, own: frozenset[str], cue_tokens: list[Token]) -> dict[str, tuple[float, list[Span], float]]:
+        """Actor key -> (score, evidence sentences, how much evaluation reached it) for one quote."""
         doc = self.tokens.doc
         s0, e0 = q.span
         found = self.mentions_in(s0, e0)
         if not any(key and key not in own for _, _, key in found):
             return {}
-        out: dict[str, tuple[float, list[Span]]] = {}
+        out: dict[str, tuple[float, list[Span], float]] = {}
         token_range = self.tokens.range(s0, e0)
         if not token_range:
             return {}
@@ -645,10 +717,14 @@ class _Scorer:
             cue_ids = {t.i for t in cue_tokens}
             terms = [(t, v) for t in toks if (v := _valence(t, self.lex)) is not None]
             terms += [(t, v) for t in cue_tokens if t.sent == sent and (v := _valence(t, self.lex)) is not None]
+            seen = {t.i for t, _ in terms}
+            terms += [(t, v) for t, v in self.doubt_terms(toks) if t.i not in seen]
             compound = None
             for key, roots in targets.items():
                 rivals = others + [r for k, rs in targets.items() if k != key for r in rs]
                 score = 0.0
+                # any judging word in a sentence naming the actor: the voice weighs something
+                weighed = sum(abs(weight) for _, (weight, _) in terms) / 4.0
                 stray = False  # a sentiment word in the sentence that is about someone else
                 for term, (weight, describe_only) in terms:
                     if any(term.i == r.i for r in roots):
@@ -667,8 +743,9 @@ class _Scorer:
                     if compound is None:
                         compound = _vader().polarity_scores(self._vader_text(toks))["compound"]
                     score += 0.5 * compound
-                total, ev = out.get(key, (0.0, []))
-                out[key] = (total + score, ev + [(ss, se)])
+                    weighed += abs(0.5 * compound)
+                total, ev, was = out.get(key, (0.0, [], 0.0))
+                out[key] = (total + score, ev + [(ss, se)], was + weighed)
         return out
 
 
@@ -706,7 +783,7 @@ def _how_many(n: int, of: int) -> str:
     return str(n)
 
 
-def _verdict(voices: list[Voice], actors: list[_Actor]) -> tuple[Optional[bool], str]:
+def _verdict(voices: list[Voice], actors: list[_Actor], plain: set[int] = frozenset()) -> tuple[Optional[bool], str]:  # type: ignore[assignment]
     # a voice's side toward itself (score None) counts for conflicts, not as taking a side
     said = {id(v): [st for st in v.stances if st.score is not None] for v in voices}
     sided = [v for v in voices if any(st.stance in ("favourable", "critical") for st in said[id(v)])]
@@ -720,8 +797,12 @@ def _verdict(voices: list[Voice], actors: list[_Actor]) -> tuple[Optional[bool],
     def leans_with_side(v: Voice) -> bool:
         return any(st.entity in side_sign and (st.score or 0.0) * side_sign[st.entity] >= LEAN for st in said[id(v)])
 
-    # neutral voices balance a side together: several short neutral quotes count as much as one long one
-    independent = [v for v in neutral if not leans_with_side(v)]
+    # A neutral voice is independent only if nothing ties it to a side: it speaks for no main actor,
+    # does not lean the side's way, and judges something (a statement of plain fact balances nothing).
+    # Neutral voices balance a side together: several short quotes count as much as one long one.
+    tied = {id(v) for v in voices if any(st.score is None for st in v.stances)}
+    factual = {id(voices[i]) for i in plain}
+    independent = [v for v in neutral if not leans_with_side(v) and id(v) not in tied and id(v) not in factual]
     if sum(v.quotes for v in independent) < 2 and sum(v.words for v in independent) < INDEPENDENT_MIN_WORDS:
         independent = []
     silent = [v for v in voices if not said[id(v)]]
@@ -846,14 +927,17 @@ def run(ctx: Context) -> Sourcing:
     scorer = _Scorer(text, tokens, lex, [m[0] for m in mention_spans], mention_spans, plural)
 
     voices: list[Voice] = []
+    plain: set[int] = set()  # voices whose words judge no actor (statements of plain fact)
     for gv in grouped:
-        own_actor = actor_of.get(gv.entity) if gv.entity else None
+        own_actor = _own_actor(gv, actors, actor_of, entities, tokens, lex)
         own = frozenset({own_actor}) if own_actor else frozenset()
+        weighed = 0.0
         for q in gv.quotes:
             cue_tokens = [ctx.doc[i] for i in tokens.range(*q.cue.span)] if q.cue is not None else []
-            for key, (score, ev) in scorer.score_quote(q, own, cue_tokens).items():
+            for key, (score, ev, was) in scorer.score_quote(q, own, cue_tokens).items():
                 gv.scores[key] = gv.scores.get(key, 0.0) + score
                 gv.evidence.setdefault(key, []).extend(ev)
+                weighed += was
         stances = []
         for a in actors:
             if a.key == own_actor:
@@ -878,8 +962,10 @@ def run(ctx: Context) -> Sourcing:
                 quote_ids=[q.id for q in gv.quotes], mentions=sorted(gv.mentions), stances=stances,
             )
         )
+        if weighed < EVALUATED_MIN:
+            plain.add(len(voices) - 1)
 
-    one_sided, verdict_text = _verdict(voices, actors) if voices else (None, "")
+    one_sided, verdict_text = _verdict(voices, actors, plain) if voices else (None, "")
     return Sourcing(
         voices=voices, quoted_share=share, one_sided=one_sided,
         summary=_summary(voices, verdict_text, unattributed, share, len(quotes)),
