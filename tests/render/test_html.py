@@ -319,9 +319,7 @@ def test_html_hostile_later_layers_inject_nothing(hostile_full):
     assert squash("".join(page.article_text)) == squash(hostile_full.document.text)
 
 
-def test_html_large_analysis_stays_fast_and_bounded(build):
-    import time
-
+def test_html_large_analysis_stays_bounded(build):
     from presslens.model import Analysis, Quantity, Quote, Speaker
     from presslens.model import TECHNIQUES as LABELS
 
@@ -341,10 +339,7 @@ def test_html_large_analysis_stays_fast_and_bounded(build):
               for i in range(0, len(numbers) - 1, 2)]
     big = Analysis(document=doc, techniques=techniques, quotes=quotes, quantities=numbers, events=events, checks=checks)
     assert len(techniques) == 900
-    started = time.perf_counter()
-    html = render(big, "html")
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5, elapsed  # about 0.3 s on a quiet machine
+    html = render(big, "html")  # its speed is measured in benchmarks/bench_large_inputs.py
     assert len(html) < 4_000_000
     page = parse(html)
     assert squash("".join(page.article_text)) == squash(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -98,12 +97,12 @@ def test_techniques_odd_input_never_fails(text):
     _check(text, found)
 
 
-def test_techniques_long_input_bounded_time():
+def test_techniques_long_input_gives_truthful_spans():
+    # its speed is measured in benchmarks/bench_large_inputs.py
     text = ARTICLE * 60
     doc = nlp.parse(text)
-    t0 = time.perf_counter()
     found = techniques.find_techniques(text, doc, sentences=nlp.sentences(doc))
-    assert time.perf_counter() - t0 < 60
+    assert found
     _check(text, found)
 
 
