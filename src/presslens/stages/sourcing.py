@@ -44,11 +44,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
+from ..lexicons import pronouns as pronoun_lexicon
 from ..model import ActorStance, Entity, Quote, Sourcing, Voice
 from ..pipeline import Context
 from ..resources import lexicon
+from ..tokens import TokenIndex, token_index
 
 name = "sourcing"
 requires: tuple[str, ...] = ("entities", "quotes")
@@ -105,7 +107,7 @@ def _lex() -> _Lexicons:
         cells = [c.strip().lower() for c in line.split("|")]
         if len(cells) >= 2:
             demonyms[cells[0]] = frozenset(cells[1:])
-    pronouns = {line.split("|")[0].strip().lower() for line in lexicon("entity_pronouns")}
+    pronouns = set(pronoun_lexicon())
     pronouns |= {"i", "me", "we", "us", "you", "it", "they", "them", "he", "she", "him", "her", "who", "one"}
     # "nobody would question ..." names no speaker
     pronouns |= {"nobody", "no one", "none", "nothing", "anyone", "anybody", "someone", "somebody", "everyone", "everybody"}
@@ -123,37 +125,20 @@ def _vader() -> Any:
     return SentimentIntensityAnalyzer()
 
 
-# ---------------------------------------------------------------- token index
+# ---------------------------------------------------------------- tokens
 
 
-class _Tokens:
-    """Character offsets to tokens of the shared parse."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.starts = [t.idx for t in doc]
-
-    def first(self, start: int) -> int:
-        """Index of the first token ending after ``start``."""
-        i = bisect.bisect_right(self.starts, start) - 1
-        if i < 0:
-            return 0
-        tok = self.doc[i]
-        return i if tok.idx + len(tok.text) > start else i + 1
-
-    def range(self, start: int, end: int) -> range:
-        return range(self.first(start), bisect.bisect_left(self.starts, end))
-
-    def root(self, start: int, end: int) -> Optional[Token]:
-        r = self.range(start, end)
-        if not r:
-            return None
-        toks = [self.doc[i] for i in r]
-        inside = {t.i for t in toks}
-        for t in toks:
-            if t.head.i not in inside or t.head.i == t.i:
-                return t
-        return toks[0]
+def _root(tokens: TokenIndex, start: int, end: int) -> Optional[Token]:
+    """The token of [start, end) whose head lies outside it (the phrase's syntactic head)."""
+    r = tokens.overlapping(start, end)
+    if not r:
+        return None
+    toks = [tokens.doc[i] for i in r]
+    inside = {t.i for t in toks}
+    for t in toks:
+        if t.head.i not in inside or t.head.i == t.i:
+            return t
+    return toks[0]
 
 
 # ---------------------------------------------------------------- voices
@@ -204,12 +189,12 @@ def _descriptions(entities: dict[str, Entity]) -> dict[str, str]:
     return {d: next(iter(ids)) for d, ids in owners.items() if len(ids) == 1 and d}
 
 
-def _count_words(tokens: _Tokens, span: Span) -> int:
+def _count_words(tokens: TokenIndex, span: Span) -> int:
     doc = tokens.doc
-    return sum(1 for i in tokens.range(*span) if not (doc[i].is_punct or doc[i].is_space) and _WORD.search(doc[i].text))
+    return sum(1 for i in tokens.overlapping(*span) if not (doc[i].is_punct or doc[i].is_space) and _WORD.search(doc[i].text))
 
 
-def _group_voices(quotes: list[Quote], entities: dict[str, Entity], tokens: _Tokens, lex: _Lexicons) -> tuple[list[_Voice], int]:
+def _group_voices(quotes: list[Quote], entities: dict[str, Entity], tokens: TokenIndex, lex: _Lexicons) -> tuple[list[_Voice], int]:
     by_key: dict[str, _Voice] = {}
     unattributed = 0
     described = _descriptions(entities)
@@ -243,11 +228,11 @@ _STEM_SHARE = 0.75  # a shared beginning this long (of the shorter head) makes t
 _STEM_MIN = 5
 
 
-def _head_and_modifiers(tokens: _Tokens, span: Span) -> Optional[tuple[str, frozenset[str]]]:
+def _head_and_modifiers(tokens: TokenIndex, span: Span) -> Optional[tuple[str, frozenset[str]]]:
     """(head lemma, content modifiers) of a speaker phrase: the head is its last noun (English
     noun phrases end in their head; "some of the protesters" heads on "protesters"); modifiers
     are its other nouns and adjectives. None when the phrase has no noun."""
-    toks = [tokens.doc[i] for i in tokens.range(*span)]
+    toks = [tokens.doc[i] for i in tokens.overlapping(*span)]
     nouns = [t for t in toks if t.pos_ in _NOMINAL]
     if not nouns:
         return None
@@ -264,7 +249,7 @@ def _same_head(a: str, b: str) -> bool:
     return common >= _STEM_MIN and common >= _STEM_SHARE * min(len(a), len(b))
 
 
-def _merge_group_names(voices: list[_Voice], tokens: _Tokens) -> list[_Voice]:
+def _merge_group_names(voices: list[_Voice], tokens: TokenIndex) -> list[_Voice]:
     """Join group voices named twice with variants of one head noun ("the marchers" and "the
     marcher crowd", "protesters" and "the protestors"): one set of people, one voice. Two
     names merge only when both voices are groups, at most one names an entity, neither marks
@@ -361,7 +346,7 @@ def _one_polity(a: set[str], b: set[str], lex: _Lexicons) -> bool:
 
 
 def _own_actor(
-    gv: _Voice, actors: list[_Actor], actor_of: dict[str, str], entities: dict[str, Entity], tokens: _Tokens, lex: _Lexicons
+    gv: _Voice, actors: list[_Actor], actor_of: dict[str, str], entities: dict[str, Entity], tokens: TokenIndex, lex: _Lexicons
 ) -> Optional[str]:
     """The main actor a voice speaks for, when the article ties it to one: the voice is the actor
     (or one of its entities), a capital speaking for its country, or a body named after the actor
@@ -381,7 +366,7 @@ def _own_actor(
     if not gv.mentions:
         return None
     span = min(gv.mentions)
-    toks = [tokens.doc[i] for i in tokens.range(*span)]
+    toks = [tokens.doc[i] for i in tokens.overlapping(*span)]
     nouns = [t for t in toks if t.pos_ in _NOMINAL]
     head = nouns[-1].i if nouns else None
     for t in toks:
@@ -403,7 +388,7 @@ def _common_prefix(a: str, b: str) -> str:
 
 
 def _main_actors(
-    entities: list[Entity], quotes: list[Quote], tokens: _Tokens, title_span: Optional[Span], lex: _Lexicons
+    entities: list[Entity], quotes: list[Quote], tokens: TokenIndex, title_span: Optional[Span], lex: _Lexicons
 ) -> list[_Actor]:
     speaker_spans = [q.speaker.span for q in quotes if q.speaker.span is not None]
     speaker_starts = sorted(speaker_spans)
@@ -427,7 +412,7 @@ def _main_actors(
                 continue
             weight = 1.0
             if ent.type == "PLACE":
-                root = tokens.root(s, e)
+                root = _root(tokens, s, e)
                 if root is not None and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
                     weight = 0.3
             if title_span and title_span[0] <= s and e <= title_span[1]:
@@ -622,7 +607,7 @@ _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 @dataclass
 class _Scorer:
     text: str
-    tokens: _Tokens
+    tokens: TokenIndex
     lex: _Lexicons
     mention_starts: list[int]
     mention_spans: list[tuple[int, int, str]]  # (start, end, actor key or "" for other entities)
@@ -691,7 +676,7 @@ class _Scorer:
         if not any(key and key not in own for _, _, key in found):
             return {}
         out: dict[str, tuple[float, list[Span], float]] = {}
-        token_range = self.tokens.range(s0, e0)
+        token_range = self.tokens.overlapping(s0, e0)
         if not token_range:
             return {}
         sentences: dict[int, list[Token]] = defaultdict(list)
@@ -703,7 +688,7 @@ class _Scorer:
             targets: dict[str, list[Token]] = defaultdict(list)
             others: list[Token] = []
             for ms, me, key in in_sent:
-                root = self.tokens.root(ms, me)
+                root = _root(self.tokens, ms, me)
                 if root is None:
                     continue
                 if key and key not in own:
@@ -914,7 +899,7 @@ def run(ctx: Context) -> Sourcing:
         return Sourcing(voices=[], quoted_share=0.0, one_sided=None, summary=_summary([], "", 0, 0.0, 0))
 
     lex = _lex()
-    tokens = _Tokens(ctx.doc)
+    tokens = token_index(ctx.doc)
     entities = {e.id: e for e in analysis.entities}
     grouped, unattributed = _group_voices(quotes, entities, tokens, lex)
     actors = _main_actors(analysis.entities, quotes, tokens, title_span, lex)
@@ -933,7 +918,7 @@ def run(ctx: Context) -> Sourcing:
         own = frozenset({own_actor}) if own_actor else frozenset()
         weighed = 0.0
         for q in gv.quotes:
-            cue_tokens = [ctx.doc[i] for i in tokens.range(*q.cue.span)] if q.cue is not None else []
+            cue_tokens = [ctx.doc[i] for i in tokens.overlapping(*q.cue.span)] if q.cue is not None else []
             for key, (score, ev, was) in scorer.score_quote(q, own, cue_tokens).items():
                 gv.scores[key] = gv.scores.get(key, 0.0) + score
                 gv.evidence.setdefault(key, []).extend(ev)
