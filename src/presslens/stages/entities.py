@@ -609,155 +609,175 @@ def _acronym_key(surface: str) -> str:
     return ""
 
 
-def _cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
-    clusters: list[Cluster] = []
-    full: dict[str, int] = {}
-    suffix: dict[str, list[int]] = {}
-    firsts: dict[str, list[int]] = {}
-    first_last: dict[tuple[str, str], int] = {}
-    acronyms: dict[str, int] = {}
-    org_parts: dict[str, list[int]] = {}  # first/last word of a long ORG name -> entities
+class _Clusterer:
+    """Groups name mentions into entities: full names first, then the shorter forms that refer
+    back to them (surnames, first names, acronyms, parts of organisation names)."""
 
-    def key_of(m: Mention) -> str:
+    def __init__(self) -> None:
+        self.clusters: list[Cluster] = []
+        self.full: dict[str, int] = {}
+        self.suffix: dict[str, list[int]] = {}
+        self.firsts: dict[str, list[int]] = {}
+        self.first_last: dict[tuple[str, str], int] = {}
+        self.acronyms: dict[str, int] = {}
+        self.org_parts: dict[str, list[int]] = {}  # first/last word of a long ORG name -> entities
+
+    def key_of(self, m: Mention) -> str:
         key = " ".join(m.words)
         if m.label == "NORP" and len(m.words) == 1 and key.endswith("s"):
             key = key[:-1]
         return key
 
-    def join(m: Mention, c: int) -> None:
+    def join(self, m: Mention, c: int) -> None:
         m.entity = c
-        clusters[c].mentions.append(m)
+        self.clusters[c].mentions.append(m)
 
-    def new(m: Mention) -> int:
-        c = len(clusters)
-        clusters.append(Cluster(words=list(m.words), kind=m.kind))
-        join(m, c)
-        full.setdefault(key_of(m), c)
+    def new(self, m: Mention) -> int:
+        c = len(self.clusters)
+        self.clusters.append(Cluster(words=list(m.words), kind=m.kind))
+        self.join(m, c)
+        self.full.setdefault(self.key_of(m), c)
         if m.kind == "PERSON" and len(m.words) >= 2:
             w = m.words
             for i in range(1, len(w)):
                 for key in {" ".join(w[i:]), " ".join(_core(x) for x in w[i:])}:
-                    lst = suffix.setdefault(key, [])
+                    lst = self.suffix.setdefault(key, [])
                     if c not in lst:
                         lst.append(c)
-            firsts.setdefault(w[0], []).append(c)
-            first_last.setdefault((w[0], _core(w[-1])), c)
+            self.firsts.setdefault(w[0], []).append(c)
+            self.first_last.setdefault((w[0], _core(w[-1])), c)
         if m.kind == "ORG" and len(m.words) >= 2:
             for w in {m.words[0], m.words[-1]} - _particles():
-                lst = org_parts.setdefault(w, [])
+                lst = self.org_parts.setdefault(w, [])
                 if c not in lst:
                     lst.append(c)
         if m.kind in ("ORG", "PLACE", "OTHER", "GROUP") and len(m.words) >= 2:
             ini = _initials(m.words)
             if len(ini) >= 2:
-                acronyms.setdefault(ini, c)
+                self.acronyms.setdefault(ini, c)
         return c
 
-    def most_recent(cands: list[int], m: Mention) -> int:
+    def most_recent(self, cands: list[int], m: Mention) -> int:
         """The candidate named most often so far (the article's main referent), then the latest."""
         if len(cands) == 1:
             return cands[0]
         best, best_key = -1, (-1, -1)
         for c in cands:
-            before = [x.start for x in clusters[c].mentions if x.start < m.start]
+            before = [x.start for x in self.clusters[c].mentions if x.start < m.start]
             key = (len(before), max(before) if before else -1)
             if best < 0 or key > best_key:
                 best, best_key = c, key
         return best
 
-    def gender_of(c: int) -> str:
-        for x in clusters[c].mentions:
+    def gender_of(self, c: int) -> str:
+        for x in self.clusters[c].mentions:
             if x.gender and not x.by_surname:
                 return x.gender
         return ""
 
-    def surname_owner(cands: list[int], m: Mention) -> int:
+    def surname_owner(self, cands: list[int], m: Mention) -> int:
         """The entity a surname (with or without title) belongs to, or -1 when a title or
         pronoun rules every candidate out or leaves several ("President Clinton" with
         both Bill and Hillary Clinton named and nothing to tell them apart)."""
         if m.gender:  # from a title ("Mrs."): it may rule candidates out
-            fits = [c for c in cands if gender_of(c) in ("", m.gender)]
-            exact = [c for c in fits if gender_of(c) == m.gender]
+            fits = [c for c in cands if self.gender_of(c) in ("", m.gender)]
+            exact = [c for c in fits if self.gender_of(c) == m.gender]
             if len(exact) == 1:
                 return exact[0]
             cands = fits
         elif m.pronoun_gender and len(cands) > 1:  # a following "he"/"she" only breaks ties
-            exact = [c for c in cands if gender_of(c) == m.pronoun_gender]
+            exact = [c for c in cands if self.gender_of(c) == m.pronoun_gender]
             if len(exact) == 1:
                 return exact[0]
         roles = {r for r in m.title_roles if r}
         if roles and len(cands) > 1:
-            same = [c for c in cands if any(roles & set(x.title_roles) for x in clusters[c].mentions)]
+            same = [c for c in cands if any(roles & set(x.title_roles) for x in self.clusters[c].mentions)]
             if len(same) == 1:
                 return same[0]
         if not cands:
             return -1
         if len(cands) > 1 and m.honorific:
             return -1
-        return most_recent(cands, m)
+        return self.most_recent(cands, m)
 
-    # pass 1: names of several words, longest first so shorter forms find them
+    def several_words(self, multi: list[Mention]) -> None:
+        """Pass 1: names of several words, longest first so shorter forms find them."""
+        for m in multi:
+            key = self.key_of(m)
+            if key in self.full:
+                self.join(m, self.full[key])
+                continue
+            if m.kind == "PERSON":
+                c = self.first_last.get((m.words[0], _core(m.words[-1])))
+                cands = self.suffix.get(key) or self.suffix.get(" ".join(_core(x) for x in m.words))
+                if c is not None:
+                    self.join(m, c)
+                    continue
+                if cands:
+                    owner = self.surname_owner(cands, m)
+                    if owner >= 0:
+                        self.join(m, owner)
+                        continue
+            self.new(m)
+
+    def explicit_acronyms(self, doc: Doc, multi: list[Mention]) -> None:
+        """'Popular Mobilization Units (PMU)': the acronym in brackets names the entity before it."""
+        n = len(doc)
+        for m in multi:
+            if m.end + 2 < n and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
+                key = _acronym_key(doc[m.end + 1].text)
+                if key:
+                    self.acronyms[key] = m.entity
+                    self.clusters[m.entity].acronym = key
+
+    def one_word(self, mentions: list[Mention]) -> None:
+        """Pass 2: one-word names in reading order: acronyms, surnames, organisation parts, first names."""
+        for m in mentions:
+            if m.entity >= 0:
+                continue
+            key = self.key_of(m)
+            acr = _acronym_key(m.name)
+            if acr and acr in self.acronyms:
+                self.join(m, self.acronyms[acr])
+                continue
+            personish = m.kind == "PERSON" or m.label in ("PERSON", "ORG", "NORP") or m.honorific
+            cands = self.suffix.get(key) or self.suffix.get(_core(key)) if personish else None
+            owner = self.surname_owner(cands, m) if cands else -1
+            if owner >= 0:
+                m.by_surname = True
+                self.join(m, owner)
+                continue
+            if key in self.full:
+                self.join(m, self.full[key])
+                continue
+            if m.label == "ORG" and len(self.org_parts.get(key, [])) == 1:
+                self.join(m, self.org_parts[key][0])  # "the Post" for "New York Post", "Hofstra" for "Hofstra University"
+                continue
+            if m.honorific or m.label == "PERSON":
+                cands = self.firsts.get(key, [])
+                if len(cands) == 1:
+                    self.join(m, cands[0])
+                    continue
+            self.new(m)
+
+    def name_acronyms(self) -> None:
+        """Each entity keeps the acronym it was found under."""
+        for c in self.clusters:
+            if not c.acronym:
+                for key, idx in self.acronyms.items():
+                    if self.clusters[idx] is c:
+                        c.acronym = key
+
+
+def _cluster(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
+    clusterer = _Clusterer()
     multi = [m for m in mentions if len(m.words) >= 2]
     multi.sort(key=lambda m: (-len(m.words), m.start))
-    for m in multi:
-        key = key_of(m)
-        if key in full:
-            join(m, full[key])
-            continue
-        if m.kind == "PERSON":
-            c = first_last.get((m.words[0], _core(m.words[-1])))
-            cands = suffix.get(key) or suffix.get(" ".join(_core(x) for x in m.words))
-            if c is not None:
-                join(m, c)
-                continue
-            if cands:
-                owner = surname_owner(cands, m)
-                if owner >= 0:
-                    join(m, owner)
-                    continue
-        new(m)
-    # explicit acronyms: "Popular Mobilization Units (PMU)"
-    n = len(doc)
-    for m in multi:
-        if m.end + 2 < n and doc[m.end].text == "(" and doc[m.end + 2].text == ")":
-            key = _acronym_key(doc[m.end + 1].text)
-            if key:
-                acronyms[key] = m.entity
-                clusters[m.entity].acronym = key
-    # pass 2: one-word names in reading order
-    for m in mentions:
-        if m.entity >= 0:
-            continue
-        key = key_of(m)
-        acr = _acronym_key(m.name)
-        if acr and acr in acronyms:
-            join(m, acronyms[acr])
-            continue
-        personish = m.kind == "PERSON" or m.label in ("PERSON", "ORG", "NORP") or m.honorific
-        cands = suffix.get(key) or suffix.get(_core(key)) if personish else None
-        owner = surname_owner(cands, m) if cands else -1
-        if owner >= 0:
-            m.by_surname = True
-            join(m, owner)
-            continue
-        if key in full:
-            join(m, full[key])
-            continue
-        if m.label == "ORG" and len(org_parts.get(key, [])) == 1:
-            join(m, org_parts[key][0])  # "the Post" for "New York Post", "Hofstra" for "Hofstra University"
-            continue
-        if m.honorific or m.label == "PERSON":
-            cands = firsts.get(key, [])
-            if len(cands) == 1:
-                join(m, cands[0])
-                continue
-        new(m)
-    for c in clusters:
-        if not c.acronym:
-            for key, idx in acronyms.items():
-                if clusters[idx] is c:
-                    c.acronym = key
-    return clusters
+    clusterer.several_words(multi)
+    clusterer.explicit_acronyms(doc, multi)
+    clusterer.one_word(mentions)
+    clusterer.name_acronyms()
+    return clusterer.clusters
 
 
 def _missed_mentions(doc: Doc, clusters: list[Cluster], mentions: list[Mention], taken: list[int]) -> None:
