@@ -41,7 +41,7 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score presslens against annotated corpora.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 techniques_app = typer.Typer(
-    help="Persuasion techniques in the PTC corpus formats (see SCHEMA.md).", no_args_is_help=True
+    help="Persuasion techniques in the PTC corpus formats (see docs/contract.md).", no_args_is_help=True
 )
 app.add_typer(techniques_app, name="techniques")
 train_app = typer.Typer(help="Train the shipped models (needs the presslens 'train' extra).", no_args_is_help=True)
