@@ -5,8 +5,9 @@
    pronoun are *not* a voice: nobody can be named for them. They still count in
    ``quoted_share`` and the summary says how many there are. A speaker written as a
    description that the entities stage gave to one entity ("the Republican nominee") joins
-   that entity's voice. Voices are listed in the order they first show in the text (where
-   they are named as a speaker or their first quote starts, whichever is earlier).
+   that entity's voice. A group named twice with variants of one head noun ("the protesters",
+   "The protestors") is one voice. Voices are listed in the order they first show in the text
+   (where they are named as a speaker or their first quote starts, whichever is earlier).
 2. **Quoted share.** Characters of the body (the text minus the title span) that lie inside
    any quote span (direct, indirect or mixed), over the body's characters.
 3. **Main actors.** The 1-3 entities the article is most about: mentions are counted, a
@@ -20,13 +21,16 @@
    counts toward the actor by its distance in the dependency parse; it counts little when a
    verb stands between them (unless the actor is that verb's subject: "X committed crimes"),
    when another entity is nearer to it, or when it is a verb reporting what a third party did
-   ("gunmen attacked X"). The quote's cue counts too ("praised X for ..."). A sentence that
-   names this actor alone, with all its sentiment words reaching the actor, adds half its VADER
-   compound. The sum gives favourable / critical / neutral; unknown when the voice never
-   names the actor. A voice that *is* a main actor is on its own side.
+   ("gunmen attacked X"). The quote's cue counts too ("praised X for ..."), and so do doubt
+   and dismissal markers ("merely", "so-called", "under the pretext of"), as critical words. A
+   sentence that names this actor alone, with all its sentiment words reaching the actor, adds
+   half its VADER compound. The sum gives favourable / critical / neutral; unknown when the
+   voice never names the actor. A voice that speaks for a main actor (is it, is its capital,
+   or carries its name or demonym: "Iraqi officials") is on that actor's side.
 5. **One-sided.** False when two voices take opposite stances toward one actor, or when
-   independent voices are quoted beside a side (voices neutral toward the actors and not
-   leaning the side's way, together at least two quotes or 20 words). True when the voices
+   independent voices are quoted beside a side (voices neutral toward the actors, not leaning
+   the side's way, speaking for no main actor and judging something rather than stating a
+   plain fact; together at least two quotes or 20 words). True when the voices
    that take a side form one camp (linked through shared positions) and are at least two, or
    one voice with three quotes. Null otherwise: too little to tell.
 
