@@ -378,6 +378,8 @@ def _read_number(doc: Doc, i: int, lex: _Lexicons) -> Optional[_Num]:
         # digits followed by word multipliers: "1.5 million", "5 billion"
         if num.kind == "count" and not num.is_range and num.value is not None:
             j = num.end
+            if j + 1 < len(doc) and doc[j].text in _DASHES and _glued(doc, j - 1) and _glued(doc, j) and _lower(doc[j + 1]) in lex.multipliers:
+                j += 1  # "$4.8-billion": some house styles hyphenate the multiplier
             while j < len(doc) and _lower(doc[j]) in lex.multipliers:
                 _scale(num, lex.multipliers[_lower(doc[j])])
                 num.digits_only = False
@@ -460,6 +462,16 @@ def _names_something(doc: Doc, num: _Num) -> bool:
         head = tok.head
         return head.pos_ in _NOUNS and head.text[:1].isupper()
     return False
+
+
+def _numbers_a_period(doc: Doc, num: _Num, lex: _Lexicons) -> bool:
+    """'day two of the talks', 'week 3': a number the singular time noun before it governs says
+    which period, not how many."""
+    if num.start == 0 or num.end - num.start != 1:
+        return False
+    prev = doc[num.start - 1]
+    hit = lex.units.get((_lower(prev),))
+    return hit is not None and hit[0] == "duration" and prev.tag_ == "NN" and doc[num.start].head.i == prev.i
 
 
 def _hedge_before(doc: Doc, s: int, floor: int, lex: _Lexicons) -> tuple[int, Optional[str]]:
@@ -668,7 +680,7 @@ def _quantity_at(doc: Doc, full: str, i: int, floor: int, lex: _Lexicons) -> Opt
     n = len(doc)
     if num.kind == "ordinal":
         return _ordinal(doc, full, num, lex)
-    if _date_or_time(doc, num, lex) or _names_something(doc, num):
+    if _date_or_time(doc, num, lex) or _names_something(doc, num) or _numbers_a_period(doc, num, lex):
         return None
     if (i > 0 and _BARE_DIGITS.match(doc[i - 1].text)) or (num.end < n and _BARE_DIGITS.match(doc[num.end].text)):
         return None  # groups of a phone number or code: "020 7946 0018"
@@ -814,7 +826,10 @@ def _counted_phrase(
             inner_num = [x for x in range(counted[0], counted[1]) if doc[x].like_num or doc[x].pos_ == "NUM"]
             if inner_num:
                 # "14 of the party's 88 seats": count "seats" but leave "88 seats" to be read on its own
-                counted = (inner_num[-1] + 1, counted[1]) if inner_num[-1] + 1 <= counted[1] else None
+                first = inner_num[-1] + 1
+                while first + 1 <= counted[1] and doc[first].text in _DASHES and _glued(doc, first - 1) and _glued(doc, first):
+                    first += 2  # "two of the three-day talks": the hyphenated word goes with its number
+                counted = (first, counted[1]) if first <= counted[1] else None
             else:
                 span_end = counted[1]
     elif kind == "count" and end + 1 < n and doc[end].text in _DASHES and _glued(doc, end - 1) and _glued(doc, end) and doc[end + 1].pos_ in _NOUNS | {"ADJ"}:
