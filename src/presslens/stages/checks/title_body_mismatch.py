@@ -13,6 +13,7 @@ from spacy.tokens import Token
 
 from ... import lexicons
 from ...model import Analysis, Check, CheckKind, Quantity
+from ...quotemarks import ALL_MARKS, quote_segments
 from ...resources import lexicon
 from ._common import COMPOUND_CROWD, STOP, VAGUE, reporting_forms, split_phrase
 from ._layout import Layout
@@ -21,7 +22,6 @@ KIND: CheckKind = "title_body_mismatch"
 
 
 _MIN_HEADLINE_QUOTE_WORDS = 4
-_HEADLINE_QUOTE = re.compile(r"[\"“„«]([^\"“”„«»]{3,200})[\"”»]|(?<![A-Za-z])['‘]([^'‘’]{3,200})['’](?![A-Za-z])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 
 
@@ -109,12 +109,15 @@ def _norm_words(s: str) -> list[str]:
 def _title_quotes(layout: Layout, body: str) -> list[Check]:
     title = layout.title
     assert title is not None
-    head = layout.text[title[0] : title[1]]
     body_words = " " + " ".join(_norm_words(body)) + " "
     out: list[Check] = []
-    for m in _HEADLINE_QUOTE.finditer(head):
-        g = 1 if m.group(1) is not None else 2
-        words = _norm_words(m.group(g))
+    for qs, qe in quote_segments(layout.text, [title]):
+        while qs < qe and layout.text[qs] in ALL_MARKS:
+            qs += 1
+        while qe > qs and layout.text[qe - 1] in ALL_MARKS:
+            qe -= 1
+        quoted = layout.text[qs:qe]
+        words = _norm_words(quoted)
         content = [w for w in words if w not in STOP]
         if len(words) < _MIN_HEADLINE_QUOTE_WORDS or len(content) < 2:
             continue  # a quoted word or short phrase is a label or a name ("Super Tuesday 2"), not a quotation
@@ -131,9 +134,8 @@ def _title_quotes(layout: Layout, body: str) -> list[Check]:
                 break
         if best >= 0.6:
             continue
-        span = (title[0] + m.start(g), title[0] + m.end(g))
-        message = f'The headline quotes "{m.group(g)}", but the body contains no such words.'
-        out.append(Check(kind=KIND, severity="warning", message=message, evidence=[span]))
+        message = f'The headline quotes "{quoted}", but the body contains no such words.'
+        out.append(Check(kind=KIND, severity="warning", message=message, evidence=[(qs, qe)]))
     return out
 
 
