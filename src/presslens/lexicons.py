@@ -132,14 +132,19 @@ def pronouns() -> dict[str, Pronoun]:
     return out
 
 
-@lru_cache(maxsize=1)
-def given_names() -> dict[str, str]:
-    """``entity_given_names.txt``: first name -> m or f."""
+def _word_gender(name: str) -> dict[str, str]:
+    """A ``word | gender`` list: lower-cased word -> m, f or ""."""
     out = {}
-    for line in lexicon("entity_given_names"):
+    for line in lexicon(name):
         parts = _pipe_fields(line) + [""]
         out[parts[0].lower()] = parts[1]
     return out
+
+
+@lru_cache(maxsize=1)
+def given_names() -> dict[str, str]:
+    """``entity_given_names.txt``: first name -> m or f."""
+    return _word_gender("entity_given_names")
 
 
 class Title(NamedTuple):
@@ -162,11 +167,7 @@ def titles() -> dict[tuple[str, ...], Title]:
 @lru_cache(maxsize=1)
 def role_nouns() -> dict[str, str]:
     """``entity_role_nouns.txt``: role noun (maybe several words) -> gender (m, f or "")."""
-    out = {}
-    for line in lexicon("entity_role_nouns"):
-        parts = _pipe_fields(line) + [""]
-        out[parts[0].lower()] = parts[1]
-    return out
+    return _word_gender("entity_role_nouns")
 
 
 def _word_set(name: str) -> frozenset[str]:
