@@ -387,6 +387,10 @@ def test_sourcing_verdict_plain_fact_and_tied_voices_balance_nothing():
     quiet = [_v("C", 2, 40, ("X", "neutral", 0.0))]
     assert _verdict(side + quiet, _actors("X", "Y"))[0] is False  # C weighs the matter: independent
     assert _verdict(side + quiet, _actors("X", "Y"), plain={2})[0] is True  # C states a plain fact
+    # one voice taking a side beside a plain fact is too little to tell
+    single = [_v("A", 3, 40, ("X", "critical", -0.8))]
+    assert _verdict(single, _actors("X", "Y"))[0] is True
+    assert _verdict(single + quiet, _actors("X", "Y"), plain={1})[0] is None
     # C speaks for Y, an actor of the article: tied to a side, not independent
     tied = [_v("C", 2, 40, ("X", "neutral", 0.0), ("Y", "favourable", None))]
     assert _verdict(side + tied, _actors("X", "Y"))[0] is True

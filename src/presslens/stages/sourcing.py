@@ -792,6 +792,9 @@ def _verdict(voices: list[Voice], actors: list[_Actor], plain: set[int] = frozen
     tied = {id(v) for v in voices if any(st.score is None for st in v.stances)}
     factual = {id(voices[i]) for i in plain}
     independent = [v for v in neutral if not leans_with_side(v) and id(v) not in tied and id(v) not in factual]
+    # neutral voices set aside only for stating plain facts: they cannot balance a side, but beside a
+    # single voice that takes one they leave too little to call the article one-sided
+    plain_only = [v for v in neutral if id(v) in factual and id(v) not in tied and not leans_with_side(v)]
     if sum(v.quotes for v in independent) < 2 and sum(v.words for v in independent) < INDEPENDENT_MIN_WORDS:
         independent = []
     silent = [v for v in voices if not said[id(v)]]
@@ -844,7 +847,7 @@ def _verdict(voices: list[Voice], actors: list[_Actor], plain: set[int] = frozen
             f"{lead}, but {_plural(len(independent), 'independent voice')} neutral toward them "
             f"{_verb(len(independent), 'is', 'are')} also quoted ({_names(independent)})."
         )
-    if shared and (len(sided) >= 2 or sided[0].quotes >= 3):
+    if shared and (len(sided) >= 2 or sided[0].quotes >= 3 and not plain_only):
         missing = f"defending {_actor_list(criticised)}" if criticised else f"critical of {_actor_list(favoured)}"
         return True, f"{lead}{others}. No voice {missing} or independent of that side is quoted."
     return None, f"{lead}{others}; too little to tell."
