@@ -262,3 +262,57 @@ def test_examples_title_detected_by_ingest() -> None:
     assert analysis.document.title_span is not None
     s, e = analysis.document.title_span
     assert analysis.document.text[s:e] == first_line
+
+
+# ---------------------------------------------------------------- reports list the voices
+
+_TEXT_SPEAKER = re.compile(r"^  (\S.*?)  \(.*\)  (\d+) quotes?$")
+_MD_SPEAKER = re.compile(r"^### (?:\*\*(.*)\*\*|_(unattributed)_) \(.*\), (\d+) quotes?$")
+
+
+def _expected_speakers(analysis: Analysis) -> list[tuple[str, int]]:
+    """What every report must list: each voice with its quotes, then the quotes no voice claims."""
+    assert analysis.sourcing is not None
+    out = [(" ".join((v.name or "").split()), len(v.quote_ids)) for v in analysis.sourcing.voices]
+    claimed = {q for v in analysis.sourcing.voices for q in v.quote_ids}
+    rest = sum(1 for q in analysis.quotes if q.id not in claimed)
+    return out + ([("unattributed", rest)] if rest else [])
+
+
+def _text_speakers(report: str) -> list[tuple[str, int]]:
+    section = report.split("Speakers and quotes", 1)[1].split("\nVoices", 1)[0]
+    return [(m.group(1), int(m.group(2))) for line in section.splitlines() if (m := _TEXT_SPEAKER.match(line))]
+
+
+def _md_speakers(report: str) -> list[tuple[str, int]]:
+    out = []
+    for line in report.splitlines():
+        m = _MD_SPEAKER.match(line)
+        if m:
+            out.append((re.sub(r"\\(.)", r"\1", m.group(1) or m.group(2)), int(m.group(3))))
+    return out
+
+
+def _html_speakers(report: str) -> list[tuple[str, int]]:
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(report)
+    [section] = page.xpath('//section[@id="panel-speakers"]')
+    out = []
+    for h3 in section.xpath('./h3[contains(concat(" ", @class, " "), " speaker ")]'):
+        [name] = h3.xpath('./span[@class="speaker-name"]')
+        listing = h3.getnext()
+        assert listing is not None and listing.tag == "ul", "each speaker heading is followed by its quote list"
+        out.append((" ".join(name.text_content().split()), len(listing.xpath("./li"))))
+    return out
+
+
+@pytest.mark.parametrize("article", sorted(p.name for p in EXAMPLES.glob("*.txt")))
+def test_examples_reports_list_the_voices_as_speakers(analyze_text, article):
+    from presslens.render import render
+
+    analysis = _analysis(analyze_text, article)
+    expected = _expected_speakers(analysis)
+    assert _text_speakers(render(analysis, "text")) == expected
+    assert _md_speakers(render(analysis, "md")) == expected
+    assert _html_speakers(render(analysis, "html")) == expected

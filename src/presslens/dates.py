@@ -39,6 +39,7 @@ from typing import Literal, Optional
 from spacy.tokens import Doc
 
 from .resources import lexicon
+from .tokens import token_index
 
 Granularity = Literal["day", "month", "year"]
 Tense = Literal["past", "future"]
@@ -356,10 +357,8 @@ def _accept(m: re.Match[str], text: str, doc: Optional[Doc]) -> bool:
 
 
 def _token_at(doc: Doc, char: int):
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    return span[0]
+    r = token_index(doc).overlapping(char, char + 1)
+    return doc[r.start] if r else None
 
 
 def _is_count_not_year(doc: Optional[Doc], start: int) -> bool:

@@ -1,4 +1,4 @@
-"""The analysis contract (`presslens.analysis/1`, see SCHEMA.md).
+"""The analysis contract (`presslens.analysis/1`; every field is explained in docs/contract.md).
 
 Every layer speaks these types: stages fill parts of `Analysis`, renderers, CLI and
 web read it. Spans are `(start, end)` character offsets into `Document.text`.
@@ -118,7 +118,7 @@ class Quantity(Part):
     approximate: bool = False
     counted: Optional[str] = None
     unit: Optional[str] = None
-    # Fields added within schema version 1 (SCHEMA.md: "fields may be added").
+    # Fields added within schema version 1 (docs/contract.md: fields may be added, never renamed).
     kind: Literal["count", "ordinal", "duration", "percent", "money", "measure", "year", "other"] = "count"
     counted_span: Optional[Span] = None
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from .pipeline import Pipeline
 from .stages import checks, entities, events, quantities, quotes, sourcing, techniques
 
-# DESIGN.md's order: what each stage requires is assigned by one before it.
+# In order: what each stage requires is assigned by one before it (docs/architecture.md).
 STAGES = (entities, quotes, quantities, events, techniques, checks, sourcing)
 
 

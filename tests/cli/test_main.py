@@ -407,3 +407,25 @@ def test_main_analyze_technique_cues_option(tmp_path):
     assert any("weak cue" in t.explanation for t in every.techniques)
     bad = invoke("analyze", article, "--technique-cues", "some")
     assert bad.exit_code != 0 and "Traceback" not in bad.stderr
+
+
+def test_main_format_choices_come_from_the_render_registry():
+    from presslens.cli.main import Format
+    from presslens.render import FORMATS
+
+    assert tuple(f.value for f in Format) == FORMATS
+    result = invoke("analyze", "--help")
+    for name in FORMATS:
+        assert name in result.stdout
+
+
+def test_main_output_extension_picks_the_format(tmp_path):
+    page = tmp_path / "ferry.html"
+    assert invoke("analyze", FERRY, "-o", page).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    other = tmp_path / "ferry.out"  # no registered extension: the contract as JSON
+    assert invoke("analyze", FERRY, "-o", other).exit_code == 0
+    Analysis.model_validate_json(other.read_text(encoding="utf-8"))
+    forced = tmp_path / "ferry.txt"  # --format wins over the extension
+    assert invoke("analyze", FERRY, "-f", "json", "-o", forced).exit_code == 0
+    Analysis.model_validate_json(forced.read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from presslens.cli.main import app
 from presslens.errors import EvalDataError
 from presslens.evaluate.events import evaluate_events, read_gold
-from presslens.stages.events import PLOVER_TYPES
+from presslens.model import EVENT_TYPES
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "events_gold.jsonl"
 # Pinned floors a little under the measured scores (0.984 / 0.964 / 0.937 on 309 records when
@@ -34,7 +34,7 @@ HELDOUT_BATCHES = [
 def test_events_gold_set_covers_all_types():
     gold = read_gold(GOLD)
     assert len(gold) >= 80
-    for t in PLOVER_TYPES:
+    for t in EVENT_TYPES:
         assert sum(g.event == t for g in gold) >= 3, t
 
 

@@ -11,7 +11,6 @@ from presslens.evaluate.quotes import (
     Prediction,
     QuoteEvalReport,
     evaluate_polnear,
-    main,
     match,
     score,
     speaker_correct,
@@ -77,7 +76,7 @@ def test_quotes_eval_speaker_overlap_or_name() -> None:
     assert not speaker_correct(pred([(0, 10)], speaker_span=(80, 82), name="Maria Lopez"), g2)
 
 
-def test_quotes_eval_end_to_end_on_tiny_corpus(tmp_path: Path, capsys) -> None:
+def test_quotes_eval_end_to_end_on_tiny_corpus(tmp_path: Path) -> None:
     text = "The mayor said the pool will reopen on Monday.\n\n“It is safe,” she added, “and it is free.”\n"
     root = tmp_path / "c"
     (root / "text").mkdir(parents=True)
@@ -98,8 +97,7 @@ def test_quotes_eval_end_to_end_on_tiny_corpus(tmp_path: Path, capsys) -> None:
     assert s.gold == 2
     assert s.matched_gold == 2  # the indirect clause and the split direct quote
     assert report.scores["30%"]["all"].speaker_accuracy == 1.0
-    assert main([str(root)]) == 0
-    assert "overlap" in capsys.readouterr().out
+    assert "overlap" in report.to_text()
 
 
 @pytest.mark.shared

@@ -319,9 +319,7 @@ def test_html_hostile_later_layers_inject_nothing(hostile_full):
     assert squash("".join(page.article_text)) == squash(hostile_full.document.text)
 
 
-def test_html_large_analysis_stays_fast_and_bounded(build):
-    import time
-
+def test_html_large_analysis_stays_bounded(build):
     from presslens.model import Analysis, Quantity, Quote, Speaker
     from presslens.model import TECHNIQUES as LABELS
 
@@ -341,10 +339,7 @@ def test_html_large_analysis_stays_fast_and_bounded(build):
               for i in range(0, len(numbers) - 1, 2)]
     big = Analysis(document=doc, techniques=techniques, quotes=quotes, quantities=numbers, events=events, checks=checks)
     assert len(techniques) == 900
-    started = time.perf_counter()
-    html = render(big, "html")
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5, elapsed  # about 0.3 s on a quiet machine
+    html = render(big, "html")  # its speed is measured in benchmarks/bench_large_inputs.py
     assert len(html) < 4_000_000
     page = parse(html)
     assert squash("".join(page.article_text)) == squash(text)
@@ -364,3 +359,47 @@ def test_html_low_confidence_techniques_drawn_faintly(rally):
     assert "low confidence" in html  # in the key and beside the finding in the list
     rally.techniques[0] = rally.techniques[0].model_copy(update={"confidence": 0.9})
     assert "low confidence" not in render(rally, "html")
+
+
+def _attributed(rally):
+    from presslens.stages.techniques import attribute
+
+    rally.techniques = attribute(rally.techniques, rally.quotes)
+    quoted = [i for i, t in enumerate(rally.techniques) if t.attributed_to]
+    assert quoted and len(quoted) < len(rally.techniques), "the fixture needs quoted and own-words techniques"
+    return quoted
+
+
+def test_html_quoted_techniques_are_the_speakers_and_can_be_hidden(rally):
+    from lxml import html as lxml_html
+
+    quoted = _attributed(rally)
+    report = render(rally, "html")
+    page = lxml_html.fromstring(report)
+    items = page.xpath('//section[@id="panel-techniques"]//details//li')
+    assert len(items) == len(rally.techniques)
+    marked = [i for i, li in enumerate(items) if "tq" in (li.get("class") or "").split()]
+    assert marked == quoted
+    for i in quoted:
+        whose = " ".join(items[i].xpath('.//span[@class="whose"]')[0].text_content().split())
+        assert whose.startswith(f"in {rally.techniques[i].attributed_to}, ") and whose.endswith("words")
+    own = len(rally.techniques) - len(quoted)
+    line = page.xpath('//p[@id="own-words"]')[0].text_content()
+    assert line.startswith(f"In the author’s own words: {own} of {len(rally.techniques)} techniques; {len(quoted)} inside quotes")
+    assert page.xpath('//input[@data-view="own"]')
+    # runs carrying only quoted techniques are the ones the view hides
+    for run in page.xpath('//article//span[@data-technique]'):
+        ids = [int(x) for x in run.get("data-technique").split()]
+        assert ("tq" in run.get("class").split()) == all(i in quoted for i in ids)
+
+
+def test_html_no_own_words_toggle_without_quoted_techniques(rally):
+    report = render(rally, "html")  # the fixture's techniques carry no attributed_to
+    assert 'data-view="own"' not in report and 'class="tq"' not in report
+    assert f"In the author’s own words: {len(rally.techniques)} of {len(rally.techniques)} techniques." in report
+
+
+def test_html_cue_kind_shown(ferry):
+    ferry.quotes[0].cue = ferry.quotes[0].cue.model_copy(update={"kind": "belief"})
+    report = render(ferry, "html")
+    assert "belief cue: <em>said</em>" in report and "speech cue: <em>said</em>" in report

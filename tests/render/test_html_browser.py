@@ -264,3 +264,33 @@ def test_html_browser_hostile_later_layers_run_nothing(browser, tmp_path, hostil
     assert page.evaluate("document.querySelectorAll('img, svg, b, i, iframe, object, textarea').length") == 0
     assert "<img src=x onerror=alert(28)>" in page.inner_text("#panel-sourcing")
     assert o.errors == []
+
+
+def test_html_browser_own_words_view_hides_quoted_techniques(browser, tmp_path, rally):
+    from presslens.stages.techniques import attribute
+
+    rally.techniques = attribute(rally.techniques, rally.quotes)
+    o = _open(browser, tmp_path, render(rally, "html"))
+    page = o.page
+    bg = "e => getComputedStyle(e).backgroundImage"
+    quoted_run = page.locator("#article .hl-technique.tq").first
+    own_run = page.locator("#article .hl-technique:not(.tq)").first
+    n_items = page.locator("#panel-techniques details li").count()
+    n_quoted = page.locator("#panel-techniques details li.tq").count()
+    assert 0 < n_quoted < n_items and quoted_run.evaluate(bg) != "none"
+    page.check('#layers input[data-view="own"]')
+    assert quoted_run.evaluate(bg) == "none" and own_run.evaluate(bg) != "none"
+    assert page.locator("#panel-techniques details li:visible").count() == n_items - n_quoted
+    page.uncheck('#layers input[data-view="own"]')
+    assert quoted_run.evaluate(bg) != "none"
+    assert o.errors == []
+
+
+def test_html_browser_own_words_without_javascript_shows_everything(browser, tmp_path, rally):
+    from presslens.stages.techniques import attribute
+
+    rally.techniques = attribute(rally.techniques, rally.quotes)
+    o = _open(browser, tmp_path, render(rally, "html"), js=False)
+    page = o.page
+    assert page.is_hidden("#layers")
+    assert page.locator("#panel-techniques details li:visible").count() == len(rally.techniques)

@@ -55,3 +55,15 @@ def test_init_every_format_renders_the_later_layers(rally, hostile_full):
             assert out and ("Timeline" in out or fmt == "json")
     data = json.loads(render(rally, "json"))
     assert len(data["techniques"]) == 9 and data["events"][-1]["attributed_to"].startswith("Q")
+
+
+def test_init_registry_names_media_type_and_extension(ferry):
+    from presslens.render import OUTPUT_FORMATS, format_for_path, output_format
+
+    assert tuple(OUTPUT_FORMATS) == FORMATS
+    for name, f in OUTPUT_FORMATS.items():
+        assert f.name == name and "/" in f.media_type and f.extension.startswith(".")
+        assert format_for_path(f"report{f.extension.upper()}") is f
+        assert f.render(ferry, False) == render(ferry, name)
+    assert output_format("markdown") is OUTPUT_FORMATS["md"]
+    assert format_for_path("report.pdf") is None

@@ -12,8 +12,8 @@ def test_markdown_lists_speakers_quotes_entities_numbers(ferry):
     assert md.startswith("# Harbour council backs ferry plan\n")
     assert "**Source:** The Marlow Tide" in md
     assert "### **Dana Okafor** (person, E1), 3 quotes" in md
-    assert "- `direct` “We have waited twelve years for this,” (cue: *said*)" in md
-    assert "- `indirect` the first ferry would sail by next spring (cue: *said*; as: Okafor)" in md
+    assert "- `direct` “We have waited twelve years for this,” (speech cue: *said*)" in md
+    assert "- `indirect` the first ferry would sail by next spring (speech cue: *said*; as: Okafor)" in md
     assert "| **Dana Okafor** | PERSON | 2 | Okafor | council chair |" in md
     assert "| some 300 parking spaces | ≈300 (250–350) | yes | parking spaces | count |" in md
     assert "## Warnings (1)" in md
@@ -97,7 +97,7 @@ def test_markdown_hostile_later_layers_are_escaped(hostile_full):
     assert not re.search(r"(?<!\\)\]\(", md)  # no link syntax: every ] from the article is escaped
     assert "\\</textarea\\>\\<script\\>alert(20)\\</script\\>" in md  # explanation and check message
     assert "**\\<img src=x onerror=alert(28)\\>**" in md  # voice name
-    assert "reported by \\<img src=x onerror=alert(5)\\>" in md  # event reported by a hostile speaker
+    assert "reported by \\<img src=x onerror=alert(28)\\>" in md  # event reported by a hostile voice
     for table in _tables(md):
         assert len({len(re.findall(r"(?<!\\)\|", r)) for r in table}) == 1, table
 
@@ -113,3 +113,16 @@ def test_markdown_low_confidence_technique_says_so(rally):
     out = render(rally, "md")
     assert "(0.10, low confidence, rule)" in out
     assert out.count("low confidence") == 1
+
+
+def test_markdown_quoted_techniques_named_and_own_words_counted(rally):
+    from presslens.stages.techniques import attribute
+
+    rally.techniques = attribute(rally.techniques, rally.quotes)
+    quoted = [t for t in rally.techniques if t.attributed_to]
+    assert quoted and len(quoted) < len(rally.techniques)
+    md = render(rally, "md")
+    own = len(rally.techniques) - len(quoted)
+    assert f"In the author’s own words\\: {own} of {len(rally.techniques)} techniques; {len(quoted)} inside quotes" in md
+    lines = [line for line in md.splitlines() if line.startswith("- **") and "” _in Q" in line]
+    assert len(lines) == len(quoted)

@@ -57,6 +57,19 @@ def test_spans_speaker_groups_share_colour_per_speaker(ferry):
     assert len({g.colour for g in groups}) == 3
 
 
+def test_spans_speaker_groups_follow_the_voices(ferry):
+    from presslens.model import Sourcing, Voice
+
+    # one voice claims quotes whose speakers are written differently; Q5 is claimed by none
+    ferry.sourcing = Sourcing(voices=[
+        Voice(name="Save the Quay", kind="organization", entity="E2", quotes=1, quote_ids=["Q4"]),
+        Voice(name="Dana Okafor", kind="person", entity="E1", quotes=3, quote_ids=["Q1", "Q2", "Q3", "Q404"]),
+    ])
+    groups = speaker_groups(ferry)
+    assert [(g.label, g.quotes) for g in groups] == [("Save the Quay", [3]), ("Dana Okafor", [0, 1, 2]), ("unattributed", [4])]
+    assert [g.colour for g in groups] == [0, 1, -1]
+
+
 def test_spans_values_and_quote_marks_format():
     assert quantity_value(Quantity(text="x", span=(0, 1), value=2500, approximate=True)) == "≈2,500"
     assert quantity_value(Quantity(text="x", span=(0, 1), low=200, high=300)) == "200–300"

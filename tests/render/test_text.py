@@ -15,9 +15,9 @@ def test_text_lists_speakers_quotes_entities_numbers(ferry):
     # speakers with their quotes, in order, with kind and cue
     okafor = out.index("Dana Okafor  (person, E1)  3 quotes")
     assert out.index("[direct] “We have waited twelve years for this,”") > okafor
-    assert "the first ferry would sail by next spring  (cue: said; as: Okafor)" in out
+    assert "the first ferry would sail by next spring  (speech cue: said; as: Okafor)" in out
     assert "Save the Quay  (organization, E2)  1 quote" in out
-    assert "[indirect] some 300 parking spaces would be lost  (cue: warned)" in out
+    assert "[indirect] some 300 parking spaces would be lost  (speech cue: warned)" in out
     # entities with roles and mention counts
     row = next(line for line in out.splitlines() if line.strip().startswith("Dana Okafor ") and "PERSON" in line)
     assert re.search(r"PERSON\s+2\s+Okafor\s+council chair", row)
@@ -107,7 +107,7 @@ def test_text_hostile_later_layers_print_literally(hostile_full):
     plain = ANSI.sub("", out)
     assert "\x1b]8;" not in out and "\x1b]8;" not in render(hostile_full, "text", color=True)
     for literal in ("</textarea><script>alert(20)</script>", "<img src=x onerror=alert(28)>", "<b onclick=alert(23)>Evil</b>",
-                    "reported by <img src=x onerror=alert(5)>", "reported by quote <Q9>", "[x](javascript:alert(22))"):
+                    "reported by <img src=x onerror=alert(28)>", "reported by quote <Q9>", "[x](javascript:alert(22))"):
         assert literal in " ".join(plain.split()), literal
 
 
@@ -122,3 +122,23 @@ def test_text_low_confidence_technique_says_so(rally):
     out = render(rally, "text")
     assert "0.10, low confidence, rule" in out
     assert out.count("low confidence") == 1
+
+
+def test_text_quoted_techniques_named_and_own_words_counted(rally):
+    from presslens.stages.techniques import attribute
+
+    rally.techniques = attribute(rally.techniques, rally.quotes)
+    quoted = [t for t in rally.techniques if t.attributed_to]
+    assert quoted and len(quoted) < len(rally.techniques)
+    out = render(rally, "text")
+    own = len(rally.techniques) - len(quoted)
+    assert f"In the author’s own words: {own} of {len(rally.techniques)} techniques; {len(quoted)} inside quotes" in out
+    flat = " ".join(out.split())  # long lines wrap at the terminal width
+    for t in quoted:
+        assert re.search(rf"in {t.attributed_to}, [^“”]+’s? words", flat), t.attributed_to
+
+
+def test_text_cue_kind_shown(ferry):
+    ferry.quotes[0].cue = ferry.quotes[0].cue.model_copy(update={"kind": "evidence"})
+    out = render(ferry, "text")
+    assert "(evidence cue: said)" in out and "(speech cue: said" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -220,28 +219,33 @@ def test_entities_lexicons_have_headers():
         assert head.startswith("#") and "Written for presslens" in head
 
 
-def test_entities_polnear_spans_and_speed(shared_data):
+def test_entities_polnear_spans_are_truthful(shared_data):
     paths = sorted((shared_data / "polnear" / "dev" / "text").glob("*.txt"))[:5]
     if not paths:
         pytest.skip("no PolNeAR dev texts")
-    parse_s = run_s = 0.0
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        t0 = time.perf_counter()
         doc = nlp.parse(text)
-        t1 = time.perf_counter()
         article = Article(text=text)
         ctx = Context(article=article, doc=doc, analysis=Analysis(document=make_document(article, doc)), settings=Settings())
-        t2 = time.perf_counter()
         ents = entities.run(ctx)
-        t3 = time.perf_counter()
-        parse_s += t1 - t0
-        run_s += t3 - t2
         assert ents
         for ent in ents:
             for s, e in ent.mentions:
                 assert text[s:e] and not text[s:e].isspace()
-    assert run_s < 0.2 * parse_s + 0.05
+
+
+def test_entities_gender_only_where_the_text_shows_it():
+    text = (
+        "Mrs. Dana Oyelaran opened the clinic on Monday. Later she toured the wards.\n\n"
+        "Peter Brenner, the hospital's spokesman, said the wards were full.\n\n"
+        "Maria Kowal and Robin Ashe also attended."
+    )
+    ents = run_on(text)
+    assert find(ents, "Dana Oyelaran").gender == "female"
+    assert find(ents, "Peter Brenner").gender == "male"  # a gendered role noun describes him
+    assert find(ents, "Maria Kowal").gender is None  # a first name is no evidence
+    assert all(e.gender is None for e in ents if e.type != "PERSON")
 
 
 # ---------------------------------------------------------------- type repair and merging safety

@@ -9,7 +9,7 @@ from typing import Optional
 import pytest
 
 from presslens import analyze
-from presslens.model import Analysis, Event
+from presslens.model import EVENT_TYPES, Analysis, Event
 from presslens.stages import events as events_stage
 
 
@@ -73,10 +73,10 @@ def test_events_codes_each_type(sentence, type_, trigger):
 
 
 def test_events_all_eighteen_types_are_known():
-    assert len(events_stage.PLOVER_TYPES) == 18
+    assert len(EVENT_TYPES) == 18
     table = events_stage.tables()
     coded = {p.type for ps in table.verbs.values() for p in ps} | {p.type for ps in table.nouns.values() for p in ps}
-    assert coded == set(events_stage.PLOVER_TYPES)
+    assert coded == set(EVENT_TYPES)
 
 
 # ------------------------------------------------------------------ participants

@@ -434,3 +434,29 @@ def test_quantities_no_break_space_before_multiplier():
     text = "He has almost 14\u00a0million followers."
     q = next(q for q in analyze(text).quantities if q.kind == "count")
     assert q.value == 14e6 and text[q.span[0]:q.span[1]] == q.text
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "value", "unit"),
+    [
+        ("The deal was worth $4.8-billion, officials said.", "$4.8-billion", 4.8e9, "USD"),
+        ("Britain pledged £1.1-billion in aid.", "£1.1-billion", 1.1e9, "GBP"),
+        ("A $300-million loan was signed.", "$300-million", 3e8, "USD"),
+        ("The port handled 2.5-million tonnes.", "2.5-million", 2.5e6, None),
+    ],
+)
+def test_quantities_hyphenated_multiplier_scales(text: str, fragment: str, value: float, unit) -> None:
+    q = _find(text, fragment)
+    assert q.value == pytest.approx(value)
+    if unit is not None:
+        assert q.kind == "money" and q.unit == unit
+
+
+def test_quantities_period_number_and_hyphenated_modifier_are_not_counts() -> None:
+    qs = _run("It was day two of the two-day U.S.-China trade talks in Beijing.")
+    assert all(not (q.counted or "").startswith(("-", "day")) for q in qs)
+    assert all(q.kind != "count" for q in qs)  # "day two" names a day, it counts nothing
+    two = _run("Two of the three-day meetings were cancelled.")
+    counts = [q for q in two if q.kind == "count"]
+    assert counts and counts[0].counted == "meetings"
+    assert any(q.text == "300 people" for q in _run("Every day 300 people cross the border."))

@@ -310,3 +310,103 @@ def test_sourcing_predicates_about_the_object_count(analyze_text):
     berg = _voice(analyze_text(PREDICATES), "Berg")
     assert _stance_toward(berg, "Lind") == "favourable"
     assert _lex().terms["hero"][0] > 0
+
+
+# ---------------------------------------------------------------- one group under two names
+
+GROUP_NAMES = """Dock workers march in Velmar
+
+Hundreds of dock workers marched through Velmar on Monday to protest the closure of the east pier.
+
+"We built this harbour and we will not be thrown out of it," the protesters said as they reached the town hall.
+
+The protestors, in their hundreds, chanted that the pier must stay open.
+
+Senior officials said the pier was unsafe. Harbour officials said repairs would cost too much.
+
+Other protesters said they would return on Friday.
+"""
+
+
+def test_sourcing_group_named_twice_is_one_voice(analyze_text):
+    a = analyze_text(GROUP_NAMES)
+    names = [v.name for v in a.sourcing.voices]
+    crowd = [v for v in a.sourcing.voices if v.name and "protest" in v.name.lower()]
+    # "the protesters" and "The protestors" are one crowd; "Other protesters" says it is another
+    assert len(crowd) == 2, names
+    assert sorted(v.quotes for v in crowd) == [1, 2], names
+    # same head, modifiers that do not contain each other: two sets of officials
+    assert len([v for v in a.sourcing.voices if v.name and "officials" in v.name.lower()]) == 2, names
+
+
+def test_sourcing_head_variants_of_one_stem():
+    from presslens.stages.sourcing import _same_head
+
+    assert _same_head("protester", "protestor")
+    assert _same_head("demonstrator", "demonstration")
+    assert not _same_head("official", "officer")
+    assert not _same_head("resident", "president")
+    assert not _same_head("farmer", "fisherman")
+
+
+# ---------------------------------------------------------------- what ties a voice to a side
+
+SIDED = """Kesra rallies against Norland's troops
+
+Thousands marched in Kesra on Sunday to demand that Norland withdraw its troops from the valley.
+
+Union leader Amira Soltan said Norland's occupation was a crime that the valley would never accept.
+
+"Norland's soldiers have brought nothing but misery to our families," Soltan told the crowd.
+
+Local activist Dario Femi said the Norland government had lied about its brutal campaign.
+
+"The Norlanders are occupiers and criminals," Femi said.
+
+{extra}
+"""
+
+
+def test_sourcing_doubt_marker_in_a_quote_reads_as_critical(analyze_text):
+    a = analyze_text(SIDED.format(extra="Valley councils have maintained that Norland is merely relabelling its soldiers as advisers."))
+    councils = _voice(a, "councils")
+    norland = next(st for st in councils.stances if st.name.startswith("Norland"))
+    assert norland.stance == "critical", councils.stances
+
+
+def test_sourcing_statement_of_plain_fact_is_not_an_independent_voice(analyze_text):
+    plain = "The transport ministry announced that the valley road would reopen on Friday after Norland trucks left."
+    a = analyze_text(SIDED.format(extra=plain))
+    assert a.sourcing.one_sided is True, a.sourcing.summary
+
+
+def test_sourcing_verdict_plain_fact_and_tied_voices_balance_nothing():
+    from presslens.stages.sourcing import _verdict
+
+    side = [_v("A", 2, 30, ("X", "critical", -0.8)), _v("B", 1, 10, ("X", "critical", -0.5))]
+    quiet = [_v("C", 2, 40, ("X", "neutral", 0.0))]
+    assert _verdict(side + quiet, _actors("X", "Y"))[0] is False  # C weighs the matter: independent
+    assert _verdict(side + quiet, _actors("X", "Y"), plain={2})[0] is True  # C states a plain fact
+    # one voice taking a side beside a plain fact is too little to tell
+    single = [_v("A", 3, 40, ("X", "critical", -0.8))]
+    assert _verdict(single, _actors("X", "Y"))[0] is True
+    assert _verdict(single + quiet, _actors("X", "Y"), plain={1})[0] is None
+    # C speaks for Y, an actor of the article: tied to a side, not independent
+    tied = [_v("C", 2, 40, ("X", "neutral", 0.0), ("Y", "favourable", None))]
+    assert _verdict(side + tied, _actors("X", "Y"))[0] is True
+
+
+def test_sourcing_a_sides_own_officials_are_not_independent(analyze_text):
+    # the criticised side's own officials, even in neutral words, are the other side's voice
+    other = analyze_text(SIDED.format(extra="Norlandic officials said the troops would stay until the spring."))
+    assert other.sourcing.one_sided is False, other.sourcing.summary
+    officials = _voice(other, "Norlandic")
+    assert any(st.score is None and st.name.startswith("Norland") for st in officials.stances)
+
+
+def test_sourcing_capital_speaks_for_its_country():
+    from presslens.stages.sourcing import _lex, _one_polity
+
+    lex = _lex()
+    assert _one_polity({"washington"}, {"u.s.", "united states"}, lex)
+    assert not _one_polity({"washington"}, {"russia"}, lex)

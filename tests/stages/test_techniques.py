@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -98,12 +97,12 @@ def test_techniques_odd_input_never_fails(text):
     _check(text, found)
 
 
-def test_techniques_long_input_bounded_time():
+def test_techniques_long_input_gives_truthful_spans():
+    # its speed is measured in benchmarks/bench_large_inputs.py
     text = ARTICLE * 60
     doc = nlp.parse(text)
-    t0 = time.perf_counter()
     found = techniques.find_techniques(text, doc, sentences=nlp.sentences(doc))
-    assert time.perf_counter() - t0 < 60
+    assert found
     _check(text, found)
 
 
@@ -145,3 +144,38 @@ def test_techniques_cue_setting_is_checked(monkeypatch):
     assert str(err.value).startswith("PL300")
     monkeypatch.setenv("PRESSLENS_TECHNIQUE_CUES", "ALL")
     assert Settings().technique_cues == "all"
+
+
+def test_techniques_attributed_to_the_quote_around_the_span():
+    from presslens.model import Quote, Speaker, Technique
+    from presslens.stages.techniques import attribute
+
+    def tech(s: int, e: int) -> Technique:
+        return Technique(technique="Loaded_Language", span=(s, e), text="x" * (e - s), confidence=0.5, explanation="", method="rule")
+
+    quotes = [
+        Quote(id="Q1", kind="direct", text="", span=(10, 80), speaker=Speaker()),
+        Quote(id="Q2", kind="indirect", text="", span=(30, 50), speaker=Speaker()),  # nested in Q1
+        Quote(id="Q3", kind="direct", text="", span=(100, 120), speaker=Speaker()),
+    ]
+    found = attribute([tech(0, 5), tech(12, 20), tech(32, 40), tech(45, 60), tech(100, 120), tech(115, 125)], quotes)
+    assert [t.attributed_to for t in found] == [None, "Q1", "Q2", "Q1", "Q3", None]
+    assert attribute([tech(1, 2)], []) == [tech(1, 2)]
+
+
+def test_techniques_stage_marks_quoted_and_own_words(analyze_text):
+    text = (
+        "Port deal signed\n\n"
+        "The council signed the reckless port deal on Monday, a disgraceful betrayal of the town.\n\n"
+        "\u201cThis shameful deal is a betrayal of every worker in this town,\u201d said union leader Mara Voss.\n"
+    )
+    a = analyze_text(text)
+    quotes = {q.id: q for q in a.quotes}
+    assert a.techniques, "the stage found nothing to attribute"
+    for t in a.techniques:
+        if t.attributed_to is None:
+            assert not any(q.span[0] <= t.span[0] and t.span[1] <= q.span[1] for q in a.quotes)
+        else:
+            q = quotes[t.attributed_to]
+            assert q.span[0] <= t.span[0] and t.span[1] <= q.span[1]
+    assert {t.attributed_to is None for t in a.techniques} == {True, False}

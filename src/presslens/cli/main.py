@@ -21,6 +21,7 @@ import typer
 
 from .. import __version__
 from ..errors import PresslensError, UsageError
+from ..render import OUTPUT_FORMATS, format_for_path
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
@@ -40,7 +41,7 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score presslens against annotated corpora.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 techniques_app = typer.Typer(
-    help="Persuasion techniques in the PTC corpus formats (see SCHEMA.md).", no_args_is_help=True
+    help="Persuasion techniques in the PTC corpus formats (see docs/contract.md).", no_args_is_help=True
 )
 app.add_typer(techniques_app, name="techniques")
 train_app = typer.Typer(help="Train the shipped models (needs the presslens 'train' extra).", no_args_is_help=True)
@@ -48,11 +49,12 @@ app.add_typer(train_app, name="train")
 app.add_typer(__import__("presslens.cli.corpus", fromlist=["app"]).app, name="corpus")
 
 
-class Format(str, Enum):
-    json = "json"
-    text = "text"
-    md = "md"
-    html = "html"
+# --format choices come from the renderers' registry (presslens.render.OUTPUT_FORMATS).
+Format = Enum("Format", {name: name for name in OUTPUT_FORMATS}, type=str)  # type: ignore[misc]
+_FORMAT_HELP = (
+    ", ".join(f"{f.name} ({f.description})" for f in OUTPUT_FORMATS.values())
+    + ". Default for one article: the format -o's file extension names, else json; collections are always json."
+)
 
 
 class TechniqueCues(str, Enum):
@@ -116,7 +118,7 @@ def analyze(
     input: str = typer.Argument(
         ..., metavar="INPUT", help="A .txt/.md, .html, .json/.jsonl file, a folder, an http(s) URL, or - for stdin."
     ),
-    fmt: Format = typer.Option(Format.json, "--format", "-f", help="json, text (terminal summary), md or html."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help=_FORMAT_HELP),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     published: Optional[str] = typer.Option(None, "--published", metavar="YYYY-MM-DD", help="Publication date."),
     source: Optional[str] = typer.Option(None, "--source", metavar="NAME", help="Outlet name."),
@@ -153,9 +155,9 @@ def analyze(
             article = ingest.with_metadata(first.article, **overrides)
             analysis = next(iter(analyze_articles([article], settings=settings)))
             _print_warnings(analysis.warnings)
-            _write_one(analysis, fmt.value, output)
+            _write_one(analysis, _chosen_format(fmt, output), output)
             return
-        if fmt is not Format.json:
+        if fmt is not None and fmt.value != "json":
             raise UsageError(
                 f"{input} holds several articles; collections are written as JSON Lines (use --format json)"
             )
@@ -164,6 +166,14 @@ def analyze(
         _err(f"{ok} analysed, {failed} failed")
         if ok == 0:
             raise typer.Exit(EXIT_ALL_FAILED)
+
+
+def _chosen_format(fmt: Optional[Enum], output: Path | None) -> str:
+    """--format when given, else the format -o's extension names ("report.html"), else json."""
+    if fmt is not None:
+        return str(fmt.value)
+    guessed = format_for_path(output.name) if output is not None else None
+    return guessed.name if guessed is not None else "json"
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

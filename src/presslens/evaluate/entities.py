@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -329,17 +328,3 @@ def evaluate_entities_polnear(
         report.documents += 1
         score_document(gold, entities, doc, report, misses)
     return report
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        print("usage: python -m presslens.evaluate.entities POLNEAR_DIR [LIMIT]", file=sys.stderr)
-        return 2
-    limit = int(args[1]) if len(args) > 1 else None
-    print(evaluate_entities_polnear(Path(args[0]), limit=limit).to_text())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from ..errors import EvalDataError, InputNotFound
-from ..model import Analysis, Article
+from ..model import EVENT_TYPES, Analysis, Article
 
 _WORD = re.compile(r"[\w’'.-]+", re.UNICODE)
 _STOP = frozenset(
@@ -225,11 +225,9 @@ def _actor_matches(analysis: Analysis, gold_type: str, gold_sources: list[str]) 
 
 
 def score(gold: Iterable[GoldEvent], analyses: Iterable[Analysis], file: str = "") -> EventScores:
-    from ..stages.events import PLOVER_TYPES
-
     scores = EventScores(file=file)
     for g, analysis in zip(gold, analyses):
-        if g.event not in PLOVER_TYPES:
+        if g.event not in EVENT_TYPES:
             scores.skipped += 1
             continue
         scores.records += 1

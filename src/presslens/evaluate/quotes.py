@@ -24,11 +24,11 @@ with the gold source text (a pronoun resolved to the right person counts).
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from ..lexicons import cue_kind
 from ..model import Analysis, Article, Quote
 from .polnear import GoldAttribution, GoldDocument, read_polnear
 
@@ -127,8 +127,6 @@ def _length(spans: list[Span]) -> int:
 
 
 def predictions_from(analysis: Analysis) -> list[Prediction]:
-    from ..stages.quotes import cue_class
-
     by_cue: dict[Span, Prediction] = {}
     out: list[Prediction] = []
     for q in analysis.quotes:
@@ -144,7 +142,7 @@ def predictions_from(analysis: Analysis) -> list[Prediction]:
             if q.kind != p.kind:
                 p.kind = "mixed"
             continue
-        speech = q.cue is None or cue_class(q.cue.text) == "speech"
+        speech = q.cue is None or q.cue.kind == "speech"
         p = Prediction([q.span], q.kind, speech, q.speaker.span, q.speaker.name, q.speaker.text)
         out.append(p)
         if key is not None:
@@ -157,9 +155,7 @@ def _gold_is_direct(g: GoldAttribution) -> bool:
 
 
 def _gold_is_speech(g: GoldAttribution) -> bool:
-    from ..stages.quotes import cue_class
-
-    return bool(g.cue_text) and cue_class(g.cue_text) == "speech"
+    return bool(g.cue_text) and cue_kind(g.cue_text) == "speech"
 
 
 def _name_words(s: str) -> set[str]:
@@ -260,17 +256,3 @@ def evaluate_polnear(directory: Path, limit: Optional[int] = None) -> QuoteEvalR
     docs = read_polnear(Path(directory), limit=limit)
     results = run_documents(docs)
     return score([(p, g) for p, g, _ in results], len(docs))
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        print("usage: python -m presslens.evaluate.quotes POLNEAR_DIR [LIMIT]", file=sys.stderr)
-        return 2
-    limit = int(args[1]) if len(args) > 1 else None
-    print(evaluate_polnear(Path(args[0]), limit=limit).to_text())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

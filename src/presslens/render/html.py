@@ -31,6 +31,7 @@ from .. import __version__
 from ..model import Analysis
 from .spans import (
     LAYERS,
+    Owner,
     LOW_CONFIDENCE,
     OTHER_FAMILY,
     Run,
@@ -39,21 +40,25 @@ from .spans import (
     TimelineEntry,
     UNATTRIBUTED,
     check_evidence,
+    cue_phrase,
     highlight_blocks,
     kind_name,
     later_counts,
     marked_pieces,
     one_line,
+    own_words_line,
     plural,
     quantity_value,
     quote_colours,
     quote_index,
     shown_quote,
     speaker_groups,
+    speaker_labels,
     technique_basis,
     technique_counts,
     technique_family,
     technique_name,
+    technique_owners,
     technique_sentences,
     timeline,
     voice_stances,
@@ -127,7 +132,7 @@ class Item:
         return " — ".join([self.title, *self.lines]) if self.lines else self.title
 
 
-def _items(analysis: Analysis, labels: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _items(analysis: Analysis, labels: list[str], owners: list[Owner]) -> dict[str, list[dict[str, Any]]]:
     quotes, speakers, cues = [], [], []
     for i, q in enumerate(analysis.quotes):
         label = labels[i]
@@ -137,10 +142,11 @@ def _items(analysis: Analysis, labels: list[str]) -> dict[str, list[dict[str, An
         if q.speaker.text and one_line(q.speaker.text) != label:
             lines.append(f"written as: {one_line(q.speaker.text)}")
         if q.cue is not None:
-            lines.append(f"cue: {one_line(q.cue.text)}")
+            lines.append(cue_phrase(q))
         quotes.append(Item(f"{q.kind.capitalize()} quote {q.id}: {shown}", lines))
         speakers.append(Item(f"Speaker: {label}", [f"of {q.kind} quote {q.id}: {shown}"]))
-        cues.append(Item(f"Speech cue: {one_line(q.cue.text) if q.cue else ''}", [f"introduces quote {q.id} by {label}"]))
+        cue_title = f"Cue ({q.cue.kind}): {one_line(q.cue.text)}" if q.cue else "Cue"
+        cues.append(Item(cue_title, [f"introduces quote {q.id} by {label}"]))
     entities = []
     for e in analysis.entities:
         lines = [f"{e.type} · {len(e.mentions)} mention{'s' if len(e.mentions) != 1 else ''}"]
@@ -161,11 +167,12 @@ def _items(analysis: Analysis, labels: list[str]) -> dict[str, list[dict[str, An
         lines.append(f"kind: {n.kind}" + (" · approximate" if n.approximate else ""))
         numbers.append(Item(f"Number: {one_line(n.text)}", lines))
     techniques = []
-    for t in analysis.techniques:
+    for t, owner in zip(analysis.techniques, owners):
         _, family = technique_family(t.technique)
         techniques.append(Item(
             f"Technique: {technique_name(t.technique)}",
             [f"family: {family}", one_line(t.explanation) or "(no explanation given)",
+             owner.phrase() if owner.quoted else "in the author’s own words",
              f"confidence {t.confidence:.2f}{' (low)' if t.confidence < LOW_CONFIDENCE else ''}"
              f" · found by {'the model' if t.method == 'model' else 'a rule'}"],
         ))
@@ -197,7 +204,7 @@ def _items(analysis: Analysis, labels: list[str]) -> dict[str, list[dict[str, An
 
 def _run_view(
     run: Run, items: dict, colours: list[int], entity_types: list[str], families: list[str], severities: list[str],
-    low: list[bool],
+    low: list[bool], quoted: list[bool],
 ) -> dict[str, Any]:
     marks, starts = run.marks, run.starts
     anchors = [f"{m.layer}-{m.index}" for m in starts if m.layer in ANCHORED]
@@ -239,6 +246,8 @@ def _run_view(
             if low[m.index]:
                 classes.append("tlow")
             break
+    if "technique" in data and all(quoted[int(i)] for i in data["technique"]):
+        classes.append("tq")  # only quoted techniques here: the author's-words view hides it
     if "check" in data:
         # evidence of any warning reads as a warning
         classes.append("ck-warning" if any(severities[int(i)] == "warning" for i in data["check"]) else "ck-info")
@@ -265,7 +274,7 @@ def _pieces(analysis: Analysis, hit: SentenceHit) -> list[dict[str, Any]]:
     return out
 
 
-def _technique_context(analysis: Analysis) -> dict[str, Any]:
+def _technique_context(analysis: Analysis, owners: list[Owner]) -> dict[str, Any]:
     hits, n_sentences = technique_sentences(analysis)
     rows = technique_counts(analysis)
     families = []
@@ -274,12 +283,13 @@ def _technique_context(analysis: Analysis) -> dict[str, Any]:
         if members:
             families.append({"key": key, "label": label, "count": sum(r.count for r in members), "rows": members})
     listed = []
-    for i, t in enumerate(analysis.techniques):
+    for i, (t, owner) in enumerate(zip(analysis.techniques, owners)):
         key, family = technique_family(t.technique)
         listed.append({
             "index": i, "family": key, "family_label": family, "name": technique_name(t.technique),
             "text": one_line(t.text, 160), "explanation": one_line(t.explanation),
             "confidence": f"{t.confidence:.2f}", "method": t.method, "basis": technique_basis(t),
+            "quoted": owner.quoted, "whose": owner.phrase(), "quote_index": owner.quote,
         })
     sentences = []
     for hit in hits:
@@ -291,6 +301,7 @@ def _technique_context(analysis: Analysis) -> dict[str, Any]:
     return {
         "families": families, "list": listed, "sentences": sentences, "n_sentences": n_sentences,
         "open_list": len(listed) <= OPEN_LIST_MAX,
+        "own_words": own_words_line(analysis, owners), "any_quoted": any(o.quoted for o in owners),
         "any_low": any(t.confidence < LOW_CONFIDENCE for t in analysis.techniques),
     }
 
@@ -326,18 +337,17 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
     doc = analysis.document
     groups = speaker_groups(analysis)
     colours = quote_colours(groups, len(analysis.quotes))
-    labels = [""] * len(analysis.quotes)
-    for g in groups:
-        for i in g.quotes:
-            labels[i] = g.label
-    items = _items(analysis, labels)
+    labels = speaker_labels(groups, len(analysis.quotes))
+    owners = technique_owners(analysis, groups)
+    items = _items(analysis, labels, owners)
     entity_types = [e.type for e in analysis.entities]
     families = [technique_family(t.technique)[0] for t in analysis.techniques]
     low = [t.confidence < LOW_CONFIDENCE for t in analysis.techniques]
+    quoted = [o.quoted for o in owners]
     severities = [c.severity for c in analysis.checks]
     paragraphs = []
     for block in highlight_blocks(analysis, sentences=True):
-        runs = [_run_view(r, items, colours, entity_types, families, severities, low) for r in block.runs]
+        runs = [_run_view(r, items, colours, entity_types, families, severities, low, quoted) for r in block.runs]
         is_title = doc.title_span is not None and (block.start, block.end) == tuple(doc.title_span)
         paragraphs.append({"start": block.start, "end": block.end, "runs": runs, "title": is_title})
     checks = []
@@ -364,6 +374,7 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
                     "index": i, "id": analysis.quotes[i].id, "kind": analysis.quotes[i].kind,
                     "text": shown_quote(one_line(analysis.quotes[i].text, SNIPPET), analysis.quotes[i].kind),
                     "cue": one_line(analysis.quotes[i].cue.text) if analysis.quotes[i].cue else None,
+                    "cue_kind": analysis.quotes[i].cue.kind if analysis.quotes[i].cue else None,
                     "as": one_line(analysis.quotes[i].speaker.text)
                     if analysis.quotes[i].speaker.text and one_line(analysis.quotes[i].speaker.text) != g.label else None,
                 }
@@ -385,7 +396,7 @@ def report_context(analysis: Analysis) -> dict[str, Any]:
         for i, n in enumerate(analysis.quantities)
     ]
     dated, undated = timeline(analysis)
-    techniques = _technique_context(analysis)
+    techniques = _technique_context(analysis, owners)
     csp = (
         "default-src 'none'; "
         f"style-src '{_sha256(_block('css'))}'; "

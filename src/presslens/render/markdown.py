@@ -16,6 +16,7 @@ from .spans import (
     later_counts,
     marked_pieces,
     one_line,
+    own_words_line,
     plural,
     quantity_value,
     shown_quote,
@@ -23,6 +24,7 @@ from .spans import (
     technique_basis,
     technique_counts,
     technique_name,
+    technique_owners,
     technique_sentences,
     timeline,
     timeline_details,
@@ -88,7 +90,7 @@ def render_markdown(analysis: Analysis) -> str:
             shown = esc(shown_quote(one_line(q.text, QUOTE_LIMIT), q.kind))
             details = []
             if q.cue is not None:
-                details.append(f"cue: *{esc(q.cue.text)}*")
+                details.append(f"{q.cue.kind} cue: *{esc(q.cue.text)}*")
             if q.speaker.text and one_line(q.speaker.text) != g.label:
                 details.append(f"as: {esc(q.speaker.text)}")
             tail = f" ({'; '.join(details)})" if details else ""
@@ -186,9 +188,12 @@ def _techniques(analysis: Analysis) -> list[str]:
             rows.append([f"**{esc(r.family_label)}**", str(sum(x.count for x in counts if x.family == family)), " "])
         rows.append([f"{esc(r.name)}", str(r.count), str(r.sentences)])
     lines += _table(["Technique", "Spans", "Sentences"], rows) + [""]
-    for t in analysis.techniques:
+    owners = technique_owners(analysis)
+    lines += [esc(own_words_line(analysis, owners)), ""]
+    for t, owner in zip(analysis.techniques, owners):
+        whose = f" _{esc(owner.phrase())}_" if owner.quoted else ""
         lines.append(
-            f"- **{esc(technique_name(t.technique))}** “{esc(t.text, 160)}” ({technique_basis(t)}): "
+            f"- **{esc(technique_name(t.technique))}** “{esc(t.text, 160)}”{whose} ({technique_basis(t)}): "
             f"{esc(t.explanation) or '_no explanation given_'}"
         )
     return lines + [""]

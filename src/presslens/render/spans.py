@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     # (layer key used in classes/data attributes, label shown to readers)
     ("quote", "Quotes"),
     ("speaker", "Speakers"),
-    ("cue", "Speech cues"),
+    ("cue", "Cues"),
     ("entity", "Entities"),
     ("number", "Numbers"),
     ("technique", "Techniques"),
@@ -192,11 +192,12 @@ def participant_name(analysis: Analysis, part: Participant | None) -> str:
 
 def timeline(analysis: Analysis) -> tuple[list[TimelineEntry], list[TimelineEntry]]:
     """(dated events sorted by date value then position, undated events in text order)."""
-    quote_at = {q.id: i for i, q in enumerate(analysis.quotes)}
+    quote_at = quote_index(analysis)
+    labels = speaker_labels(speaker_groups(analysis), len(analysis.quotes))
     dated: list[tuple[tuple[str, int], TimelineEntry]] = []
     undated: list[tuple[int, TimelineEntry]] = []
     for i, ev in enumerate(analysis.events):
-        entry = _timeline_entry(analysis, i, ev, quote_at)
+        entry = _timeline_entry(analysis, i, ev, quote_at, labels)
         pos = ev.trigger.span[0] if ev.trigger.span else 0
         if entry.date:
             dated.append(((entry.date, pos), entry))
@@ -207,11 +208,11 @@ def timeline(analysis: Analysis) -> tuple[list[TimelineEntry], list[TimelineEntr
     return [e for _, e in dated], [e for _, e in undated]
 
 
-def _timeline_entry(analysis: Analysis, i: int, ev: Event, quote_at: dict[str, int]) -> TimelineEntry:
+def _timeline_entry(analysis: Analysis, i: int, ev: Event, quote_at: dict[str, int], labels: list[str]) -> TimelineEntry:
     reported_by = None
     qi = quote_at.get(ev.attributed_to) if ev.attributed_to else None
     if qi is not None:
-        reported_by = speaker_key(analysis, analysis.quotes[qi])[1]
+        reported_by = labels[qi]
     elif ev.attributed_to:
         reported_by = f"quote {ev.attributed_to}"
     return TimelineEntry(
@@ -289,38 +290,124 @@ class SpeakerGroup:
     entity: str | None
     colour: int  # index into the palette; -1 for unattributed
     quotes: list[int] = field(default_factory=list)  # indexes into analysis.quotes
-
-
-def speaker_key(analysis: Analysis, quote: Quote) -> tuple[str, str]:
-    """(grouping key, label) of a quote's speaker; quotes without any speaker share one group."""
-    sp = quote.speaker
-    ent = analysis.entity(sp.entity)
-    if ent is not None:
-        return f"entity:{ent.id}", ent.name
-    if sp.name:
-        return f"name:{sp.name.casefold()}", sp.name
-    if sp.text:
-        return f"text:{' '.join(sp.text.split()).casefold()}", " ".join(sp.text.split())
-    return UNATTRIBUTED, UNATTRIBUTED
+    voice: int | None = None  # index into analysis.sourcing.voices
 
 
 def speaker_groups(analysis: Analysis) -> list[SpeakerGroup]:
-    """Speakers in order of their first quote, each with its quotes and a stable colour."""
+    """The speakers every report lists: the sourcing stage's voices, in its order, each with the
+    quotes it claims, then one bucket for the quotes no voice claims (no identifiable speaker).
+
+    The voices are the one place where quotes are grouped by speaker (a pronoun, a description
+    and a name of one entity, or two names of one crowd, are one voice). Only an analysis
+    without a sourcing part (the stage was skipped) falls back to the quotes' own speaker fields.
+    """
+    if analysis.sourcing is None:
+        return _groups_without_voices(analysis)
+    at = quote_index(analysis)
+    groups: list[SpeakerGroup] = []
+    claimed: set[int] = set()
+    for vi, v in enumerate(analysis.sourcing.voices):
+        quotes = sorted({at[q] for q in v.quote_ids if q in at} - claimed)
+        claimed.update(quotes)
+        groups.append(SpeakerGroup(
+            key=f"voice:{vi}", label=one_line(v.name) or "unnamed voice", kind=v.kind, entity=v.entity,
+            colour=vi % PALETTE_SIZE, quotes=quotes, voice=vi,
+        ))
+    rest = [i for i in range(len(analysis.quotes)) if i not in claimed]
+    if rest:
+        groups.append(SpeakerGroup(key=UNATTRIBUTED, label=UNATTRIBUTED, kind="unknown", entity=None, colour=-1, quotes=rest))
+    return groups
+
+
+def _groups_without_voices(analysis: Analysis) -> list[SpeakerGroup]:
+    """Quotes grouped by speaker entity, else name, else text, for analyses with no voices."""
     groups: dict[str, SpeakerGroup] = {}
-    colour = 0
+    named = 0
     for i, q in enumerate(analysis.quotes):
-        key, label = speaker_key(analysis, q)
+        sp = q.speaker
+        ent = analysis.entity(sp.entity)
+        if ent is not None:
+            key, label = f"entity:{ent.id}", one_line(ent.name)
+        elif sp.name or sp.text:
+            label = one_line(sp.name or sp.text)
+            key = f"name:{label.casefold()}"
+        else:
+            key = label = UNATTRIBUTED
         group = groups.get(key)
         if group is None:
-            if key == UNATTRIBUTED:
-                idx = -1
-            else:
-                idx = colour % PALETTE_SIZE
-                colour += 1
-            group = SpeakerGroup(key=key, label=label, kind=q.speaker.kind, entity=q.speaker.entity, colour=idx)
-            groups[key] = group
+            colour = -1 if key == UNATTRIBUTED else named % PALETTE_SIZE
+            named += key != UNATTRIBUTED
+            group = groups[key] = SpeakerGroup(key=key, label=label, kind=sp.kind, entity=sp.entity, colour=colour)
         group.quotes.append(i)
     return list(groups.values())
+
+
+def speaker_labels(groups: list[SpeakerGroup], n_quotes: int) -> list[str]:
+    """The speaker label of every quote, by quote index."""
+    out = [UNATTRIBUTED] * n_quotes
+    for g in groups:
+        for i in g.quotes:
+            out[i] = g.label
+    return out
+
+
+# ---------------------------------------------------------------- whose words
+
+
+@dataclass
+class Owner:
+    """Whose words a technique span is: a quote's speaker, or (quote None) the author's own."""
+
+    quote: int | None  # index into analysis.quotes
+    quote_id: str | None
+    speaker: str  # the speaker label, "" for the author's own words
+
+    @property
+    def quoted(self) -> bool:
+        return self.quote_id is not None
+
+    def phrase(self) -> str:
+        """'in Q3, Tariq bin Salem’s words', 'in Q5, a quote with no identified speaker', or ''."""
+        if self.quote_id is None:
+            return ""
+        if not self.speaker or self.speaker == UNATTRIBUTED:
+            return f"in {self.quote_id}, a quote with no identified speaker"
+        return f"in {self.quote_id}, {possessive(self.speaker)} words"
+
+
+def possessive(name: str) -> str:
+    return name + ("’" if name.endswith("s") else "’s")
+
+
+def technique_owners(analysis: Analysis, groups: list[SpeakerGroup] | None = None) -> list[Owner]:
+    """Whose words each technique is (from `technique.attributed_to`), by technique index."""
+    at = quote_index(analysis)
+    labels = speaker_labels(groups if groups is not None else speaker_groups(analysis), len(analysis.quotes))
+    out = []
+    for t in analysis.techniques:
+        qid = t.attributed_to
+        qi = at.get(qid) if qid else None
+        out.append(Owner(qi, one_line(qid) or None, labels[qi] if qi is not None else ""))
+    return out
+
+
+def own_words_line(analysis: Analysis, owners: list[Owner] | None = None) -> str:
+    """'In the author’s own words: 3 of 9 techniques; 6 inside quotes, from 2 speakers.'"""
+    owners = owners if owners is not None else technique_owners(analysis)
+    quoted = [o for o in owners if o.quoted]
+    own = len(owners) - len(quoted)
+    speakers = {o.speaker or o.quote_id for o in quoted}
+    line = f"In the author’s own words: {own} of {plural(len(owners), 'technique')}"
+    if quoted:
+        line += f"; {len(quoted)} inside quotes, from {plural(len(speakers), 'speaker')}"
+    return line + "."
+
+
+def cue_phrase(quote: Quote) -> str:
+    """'speech cue: said', 'belief cue: believes': a quote's cue with its kind ('' when none)."""
+    if quote.cue is None:
+        return ""
+    return f"{quote.cue.kind} cue: {one_line(quote.cue.text)}"
 
 
 def quote_colours(groups: list[SpeakerGroup], n_quotes: int) -> list[int]:

@@ -19,9 +19,11 @@ from rich.text import Text
 from ..model import Analysis
 from .spans import (
     check_evidence,
+    cue_phrase,
     later_counts,
     marked_pieces,
     one_line,
+    own_words_line,
     plural,
     quantity_value,
     shown_quote,
@@ -30,6 +32,7 @@ from .spans import (
     technique_counts,
     technique_family,
     technique_name,
+    technique_owners,
     technique_sentences,
     timeline,
     timeline_details,
@@ -91,7 +94,7 @@ def _speakers(console: Console, analysis: Analysis) -> None:
             line.append(shown_quote(one_line(q.text, QUOTE_LIMIT), q.kind))
             details = []
             if q.cue is not None:
-                details.append(f"cue: {one_line(q.cue.text)}")
+                details.append(cue_phrase(q))
             if q.speaker.text and one_line(q.speaker.text) != g.label:
                 details.append(f"as: {one_line(q.speaker.text)}")
             if details:
@@ -162,13 +165,17 @@ def _techniques(console: Console, analysis: Analysis) -> None:
             table.add_row(Text(r.family_label, style=f"bold {FAMILY_STYLES.get(family, '')}".strip()), Text(str(total)), Text(""))
         table.add_row(Text("  " + r.name), Text(str(r.count)), Text(str(r.sentences)))
     console.print(Padding(table, (0, 0, 0, 2)))
+    owners = technique_owners(analysis)
+    console.print(Padding(Text(own_words_line(analysis, owners)), (0, 0, 0, 2)))
     console.print()
-    for t in analysis.techniques:
+    for t, owner in zip(analysis.techniques, owners):
         key, _ = technique_family(t.technique)
         line = Text()
         line.append(technique_name(t.technique), style=f"bold {FAMILY_STYLES.get(key, '')}".strip())
         line.append("  ")
         line.append(f"“{one_line(t.text, 160)}”")
+        if owner.quoted:
+            line.append(f"  {owner.phrase()}", style="italic")
         line.append(f"  ({technique_basis(t)})", style="dim")
         console.print(Padding(line, (0, 0, 0, 2)))
         console.print(Padding(Text(one_line(t.explanation) or "(no explanation given)", style="dim"), (0, 0, 0, 6)))

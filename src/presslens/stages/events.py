@@ -39,19 +39,16 @@ from typing import Optional
 from spacy.tokens import Doc, Token
 
 from .. import dates
-from ..model import Event, EventDate, EventSize, Participant, Quantity, Trigger
+from ..model import EVENT_TYPES, Event, EventDate, EventSize, Participant, Quantity, Trigger
 from ..pipeline import Context
 from ..resources import lexicon
+from ..tokens import token_index
 
 name = "events"
 requires: tuple[str, ...] = ("entities", "quotes", "quantities")
 assigns = "events"
 
-PLOVER_TYPES: tuple[str, ...] = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "INVESTIGATE", "DEMAND",
-    "DISAPPROVE", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT", "FIGHT",
-)
-_PLOVER = frozenset(PLOVER_TYPES)
+_PLOVER = frozenset(EVENT_TYPES)
 
 # Types under which an embedded event is only wanted, promised or refused, not done.
 _NONFACTUAL_HEADS = frozenset({"AGREE", "DEMAND", "THREATEN", "REJECT", "SANCTION", "IRREALIS"})
@@ -316,6 +313,7 @@ def _index(ctx: Context) -> _Index:
     quotes = sorted((q.span[0], q.span[1], q.id) for q in analysis.quotes)
     found = dates.find_dates(ctx.doc, analysis.document.published, ctx.text)
     date_token: dict[int, int] = {}
+    tokens = token_index(ctx.doc)
     for k, dm in enumerate(found):
         # an anchored expression ("the anniversary of the assassination", "two days after the
         # attack") is a date only up to its anchor word: the anchor can be an event itself
@@ -326,11 +324,8 @@ def _index(ctx: Context) -> _Index:
                 if cut != -1:
                     core_end = dm.span[0] + cut
                     break
-        span = ctx.doc.char_span(dm.span[0], core_end, alignment_mode="expand")
-        if span is None:
-            continue
-        for t in span:
-            date_token.setdefault(t.i, k)
+        for i in tokens.overlapping(dm.span[0], core_end):
+            date_token.setdefault(i, k)
     return _Index(
         text=ctx.text,
         mention_starts=[m[0] for m in mentions],

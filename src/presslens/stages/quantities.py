@@ -381,7 +381,7 @@ def _read_number(doc: Doc, i: int, lex: _Lexicons) -> Optional[_Num]:
             j = num.end
             # "$4.8-billion", "£300-million": Canadian and British house style hyphenate the multiplier
             if (j + 1 < len(doc) and doc[j].text in _DASHES and _glued(doc, j - 1) and _glued(doc, j)
-                    and _lower(doc[j + 1]) in lex.multipliers and _currency_before(doc, num.start, lex) is not None):
+                    and _lower(doc[j + 1]) in lex.multipliers):
                 j += 1
             # "14\u00a0million": a no-break space is its own token in the parse
             if j + 1 < len(doc) and doc[j].is_space and "\n" not in doc[j].text and _lower(doc[j + 1]) in lex.multipliers:
@@ -470,6 +470,16 @@ def _names_something(doc: Doc, num: _Num) -> bool:
         head = tok.head
         return head.pos_ in _NOUNS and head.text[:1].isupper()
     return False
+
+
+def _numbers_a_period(doc: Doc, num: _Num, lex: _Lexicons) -> bool:
+    """'day two of the talks', 'week 3': a number the singular time noun before it governs says
+    which period, not how many."""
+    if num.start == 0 or num.end - num.start != 1:
+        return False
+    prev = doc[num.start - 1]
+    hit = lex.units.get((_lower(prev),))
+    return hit is not None and hit[0] == "duration" and prev.tag_ == "NN" and doc[num.start].head.i == prev.i
 
 
 def _hedge_before(doc: Doc, s: int, floor: int, lex: _Lexicons) -> tuple[int, Optional[str]]:
@@ -678,7 +688,7 @@ def _quantity_at(doc: Doc, full: str, i: int, floor: int, lex: _Lexicons) -> Opt
     n = len(doc)
     if num.kind == "ordinal":
         return _ordinal(doc, full, num, lex)
-    if _date_or_time(doc, num, lex) or _names_something(doc, num):
+    if _date_or_time(doc, num, lex) or _names_something(doc, num) or _numbers_a_period(doc, num, lex):
         return None
     if (i > 0 and _BARE_DIGITS.match(doc[i - 1].text)) or (num.end < n and _BARE_DIGITS.match(doc[num.end].text)):
         return None  # groups of a phone number or code: "020 7946 0018"
@@ -700,38 +710,19 @@ def _quantity_at(doc: Doc, full: str, i: int, floor: int, lex: _Lexicons) -> Opt
         start, unit_kind, unit = currency[0], "money", currency[1]
     end = num.end  # token index after number (+unit)
     adjectival_unit = False  # "a two-day visit": the unit is glued to the number by a hyphen
-
-    def unit_at(j: int) -> Optional[tuple[int, str, str]]:
-        hit = _match_unit(doc, j, lex) if j < n else None
-        if hit is not None and hit[1] in ("duration", "measure", "percent", "money"):
-            return hit
-        return None
-
-    # unit after the number, possibly hyphenated ("two-day", "10-km")
     if unit_kind is None:
-        hit = unit_at(end)
-        hyph = False
-        if hit is None and end + 1 < n and doc[end].text in _DASHES and _glued(doc, end - 1) and _glued(doc, end):
-            hit = unit_at(end + 1)
-            hyph = hit is not None
-        if hit is not None:
-            unit_end, unit_kind, unit = hit
-            if unit_kind == "money" and unit == "GBP" and unit_end < n and _lower(doc[unit_end]) == "of":
-                unit_kind, unit = "measure", "lb"  # "ten pounds of rice"
-            end = unit_end
-            if hyph and unit_kind in ("duration", "measure"):
-                adjectival_unit = True
+        end, unit_kind, unit, adjectival_unit = _unit_after(doc, end, lex)
     # range: "2,000-3,000", "two to three days", "10% to 20%", "between 2 and 3 million"
     partner = _range_partner(doc, num, end if unit_kind is not None and end > num.end else num.end, lex)
     if partner is not None:
         rng = partner
         end2 = rng.end
         if unit_kind is None or end == num.end:
-            hit = unit_at(end2)
+            hit = _unit_at(doc, end2, lex)
             if hit is not None and unit_kind is None:
                 end2, unit_kind, unit = hit
         else:
-            hit = unit_at(end2)
+            hit = _unit_at(doc, end2, lex)
             if hit is not None and hit[2] == unit:
                 end2 = hit[0]
         rng.start = num.start
@@ -771,7 +762,67 @@ def _quantity_at(doc: Doc, full: str, i: int, floor: int, lex: _Lexicons) -> Opt
     # age: "a 10-year-old boy"
     if kind == "duration" and end + 1 < n and doc[end].text in _DASHES and _lower(doc[end + 1]) == "old":
         kind, end = "other", end + 2
-    # in their thousands
+    found = _counted_phrase(doc, num, start, end, kind, adjectival_unit)
+    if found is None:
+        return None
+    start, counted, span_end = found
+    kind, unit, counted = _refined_kind(doc, num, kind, unit, counted, lex)
+    s_char = doc[start].idx
+    e_char = doc[span_end].idx + len(doc[span_end].text)
+    text = full[s_char:e_char]
+    cs = _span_tokens_of(doc, *counted) if counted else None
+    q = Quantity(
+        text=text,
+        span=(s_char, e_char),
+        value=_nice(num.value),
+        low=_nice(num.low),
+        high=_nice(num.high),
+        approximate=num.approximate,
+        counted=full[cs[0] : cs[1]] if cs else None,
+        counted_span=cs,
+        unit=unit,
+        kind=kind,  # type: ignore[arg-type]
+    )
+    return q, max(span_end + 1, num.end)
+
+
+def _unit_at(doc: Doc, j: int, lex: _Lexicons) -> Optional[tuple[int, str, str]]:
+    """A duration, measure, percent or money unit starting at token j: (end, kind, unit)."""
+    hit = _match_unit(doc, j, lex) if j < len(doc) else None
+    if hit is not None and hit[1] in ("duration", "measure", "percent", "money"):
+        return hit
+    return None
+
+
+def _unit_after(doc: Doc, end: int, lex: _Lexicons) -> tuple[int, Optional[str], Optional[str], bool]:
+    """The unit after a number, possibly hyphenated ("two-day", "10-km"): (end, kind, unit, adjectival);
+    adjectival when a hyphen glues a duration or measure to the number ("a two-day visit")."""
+    n = len(doc)
+    unit_kind: Optional[str] = None
+    unit: Optional[str] = None
+    adjectival_unit = False
+    hit = _unit_at(doc, end, lex)
+    hyph = False
+    if hit is None and end + 1 < n and doc[end].text in _DASHES and _glued(doc, end - 1) and _glued(doc, end):
+        hit = _unit_at(doc, end + 1, lex)
+        hyph = hit is not None
+    if hit is not None:
+        unit_end, unit_kind, unit = hit
+        if unit_kind == "money" and unit == "GBP" and unit_end < n and _lower(doc[unit_end]) == "of":
+            unit_kind, unit = "measure", "lb"  # "ten pounds of rice"
+        end = unit_end
+        if hyph and unit_kind in ("duration", "measure"):
+            adjectival_unit = True
+    return end, unit_kind, unit, adjectival_unit
+
+
+def _counted_phrase(
+    doc: Doc, num: _Num, start: int, end: int, kind: str, adjectival_unit: bool
+) -> Optional[tuple[int, Optional[tuple[int, int]], int]]:
+    """What a number counts and where its span ends: "in their thousands", "14 of the seats",
+    "a 5,000-strong crowd", "a two-day visit", "300 protesters". Returns (start, counted token
+    range, last token of the span), or None when the wording shows it is no quantity."""
+    n = len(doc)
     counted: Optional[tuple[int, int]] = None
     span_end = end - 1
     if num.vague and num.start >= 2 and _lower(doc[num.start - 1]) in ("their", "the") and _lower(doc[num.start - 2]) in ("in", "by"):
@@ -783,7 +834,10 @@ def _quantity_at(doc: Doc, full: str, i: int, floor: int, lex: _Lexicons) -> Opt
             inner_num = [x for x in range(counted[0], counted[1]) if doc[x].like_num or doc[x].pos_ == "NUM"]
             if inner_num:
                 # "14 of the party's 88 seats": count "seats" but leave "88 seats" to be read on its own
-                counted = (inner_num[-1] + 1, counted[1]) if inner_num[-1] + 1 <= counted[1] else None
+                first = inner_num[-1] + 1
+                while first + 1 <= counted[1] and doc[first].text in _DASHES and _glued(doc, first - 1) and _glued(doc, first):
+                    first += 2  # "two of the three-day talks": the hyphenated word goes with its number
+                counted = (first, counted[1]) if first <= counted[1] else None
             else:
                 span_end = counted[1]
     elif kind == "count" and end + 1 < n and doc[end].text in _DASHES and _glued(doc, end - 1) and _glued(doc, end) and doc[end + 1].pos_ in _NOUNS | {"ADJ"}:
@@ -819,6 +873,14 @@ def _quantity_at(doc: Doc, full: str, i: int, floor: int, lex: _Lexicons) -> Opt
                 counted = None
             else:
                 span_end = counted[1]
+    return start, counted, span_end
+
+
+def _refined_kind(
+    doc: Doc, num: _Num, kind: str, unit: Optional[str], counted: Optional[tuple[int, int]], lex: _Lexicons
+) -> tuple[str, Optional[str], Optional[tuple[int, int]]]:
+    """A count read again in its context: "millions of dollars" is money, "aged 40" and "Jane Doe,
+    56," are ages, and a bare number in no argument position counts nothing."""
     if counted is not None and kind == "count":
         cur_hit = lex.units.get((_lower(doc[counted[1]]),))
         if cur_hit is not None and cur_hit[0] == "money" and counted[0] == counted[1]:
@@ -832,23 +894,7 @@ def _quantity_at(doc: Doc, full: str, i: int, floor: int, lex: _Lexicons) -> Opt
     if kind == "count" and counted is None and not num.vague and not num.has_mult and num.value is not None and not num.is_range:
         if doc[num.start].dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "nummod", "attr"):
             kind = "other"
-    s_char = doc[start].idx
-    e_char = doc[span_end].idx + len(doc[span_end].text)
-    text = full[s_char:e_char]
-    cs = _span_tokens_of(doc, *counted) if counted else None
-    q = Quantity(
-        text=text,
-        span=(s_char, e_char),
-        value=_nice(num.value),
-        low=_nice(num.low),
-        high=_nice(num.high),
-        approximate=num.approximate,
-        counted=full[cs[0] : cs[1]] if cs else None,
-        counted_span=cs,
-        unit=unit,
-        kind=kind,  # type: ignore[arg-type]
-    )
-    return q, max(span_end + 1, num.end)
+    return kind, unit, counted
 
 
 def _is_modifier(tok: Token) -> bool:

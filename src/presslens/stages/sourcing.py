@@ -5,8 +5,9 @@
    pronoun are *not* a voice: nobody can be named for them. They still count in
    ``quoted_share`` and the summary says how many there are. A speaker written as a
    description that the entities stage gave to one entity ("the Republican nominee") joins
-   that entity's voice. Voices are listed in the order they first show in the text (where
-   they are named as a speaker or their first quote starts, whichever is earlier).
+   that entity's voice. A group named twice with variants of one head noun ("the protesters",
+   "The protestors") is one voice. Voices are listed in the order they first show in the text
+   (where they are named as a speaker or their first quote starts, whichever is earlier).
 2. **Quoted share.** Characters of the body (the text minus the title span) that lie inside
    any quote span (direct, indirect or mixed), over the body's characters.
 3. **Main actors.** The 1-3 entities the article is most about: mentions are counted, a
@@ -20,13 +21,16 @@
    counts toward the actor by its distance in the dependency parse; it counts little when a
    verb stands between them (unless the actor is that verb's subject: "X committed crimes"),
    when another entity is nearer to it, or when it is a verb reporting what a third party did
-   ("gunmen attacked X"). The quote's cue counts too ("praised X for ..."). A sentence that
-   names this actor alone, with all its sentiment words reaching the actor, adds half its VADER
-   compound. The sum gives favourable / critical / neutral; unknown when the voice never
-   names the actor. A voice that *is* a main actor is on its own side.
+   ("gunmen attacked X"). The quote's cue counts too ("praised X for ..."), and so do doubt
+   and dismissal markers ("merely", "so-called", "under the pretext of"), as critical words. A
+   sentence that names this actor alone, with all its sentiment words reaching the actor, adds
+   half its VADER compound. The sum gives favourable / critical / neutral; unknown when the
+   voice never names the actor. A voice that speaks for a main actor (is it, is its capital,
+   or carries its name or demonym: "Iraqi officials") is on that actor's side.
 5. **One-sided.** False when two voices take opposite stances toward one actor, or when
-   independent voices are quoted beside a side (voices neutral toward the actors and not
-   leaning the side's way, together at least two quotes or 20 words). True when the voices
+   independent voices are quoted beside a side (voices neutral toward the actors, not leaning
+   the side's way, speaking for no main actor and judging something rather than stating a
+   plain fact; together at least two quotes or 20 words). True when the voices
    that take a side form one camp (linked through shared positions) and are at least two, or
    one voice with three quotes. Null otherwise: too little to tell.
 
@@ -44,11 +48,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
+from ..lexicons import pronouns as pronoun_lexicon
 from ..model import ActorStance, Entity, Quote, Sourcing, Voice
 from ..pipeline import Context
 from ..resources import lexicon
+from ..tokens import TokenIndex, token_index
 
 name = "sourcing"
 requires: tuple[str, ...] = ("entities", "quotes")
@@ -68,8 +74,17 @@ _COPULAS = frozenset({"be", "become", "remain", "seem", "stay"})
 # ("prison", "deaths", "crisis") name things and events, not the speaker's view of an actor;
 # the nouns that do carry a stance ("occupier", "hero", "crimes") are in stance_terms.
 _CONTENT_POS = frozenset({"VERB", "ADJ", "ADV", "INTJ"})
-_LEADING = re.compile(r"^(?:(?:some|many|most|several|all|one|two|three|few)\s+of\s+)?(?:the|a|an|some|other)\s+", re.I)
+# Determiners dropped from a speaker's name ("other" stays: "other protesters" are a second set).
+_LEADING = re.compile(r"^(?:(?:some|many|most|several|all|one|two|three|few)\s+of\s+)?(?:the|a|an|some)\s+", re.I)
 _WORD = re.compile(r"\w", re.UNICODE)
+_MARKER_WORD = re.compile(r"\w+|-", re.UNICODE)
+# A doubt or dismissal marker in a quote ("merely relabeling", "so-called mission") counts as
+# a critical word of this weight (VADER's scale) toward the actor it qualifies.
+DOUBT_WEIGHT = -1.5
+# A neutral voice balances a side only if the sentences where it names the actors hold some
+# judging word (summed absolute weights / 4); a statement of plain fact ("X announced the end
+# of Y") does not.
+EVALUATED_MIN = 0.05
 
 
 # ---------------------------------------------------------------- resources
@@ -80,6 +95,7 @@ class _Lexicons:
     terms: dict[str, tuple[float, bool]]  # word -> (weight, describe-only)
     demonyms: dict[str, frozenset[str]]  # demonym -> place names
     pronouns: frozenset[str]
+    doubt: tuple[tuple[str, ...], ...] = ()  # doubt and dismissal markers, as word tuples ("so", "-", "called")
 
 
 @lru_cache(maxsize=1)
@@ -95,11 +111,14 @@ def _lex() -> _Lexicons:
         cells = [c.strip().lower() for c in line.split("|")]
         if len(cells) >= 2:
             demonyms[cells[0]] = frozenset(cells[1:])
-    pronouns = {line.split("|")[0].strip().lower() for line in lexicon("entity_pronouns")}
+    pronouns = set(pronoun_lexicon())
     pronouns |= {"i", "me", "we", "us", "you", "it", "they", "them", "he", "she", "him", "her", "who", "one"}
     # "nobody would question ..." names no speaker
     pronouns |= {"nobody", "no one", "none", "nothing", "anyone", "anybody", "someone", "somebody", "everyone", "everybody"}
-    return _Lexicons(terms, demonyms, frozenset(pronouns))
+    # The doubt markers the techniques stage reads ("so-called", "merely", "under the pretext of"):
+    # one list, shared as data. Inside a quote they dismiss what they qualify.
+    doubt = {tuple(_MARKER_WORD.findall(line.split("|")[0].strip().lower())) for line in lexicon("techniques_doubt")}
+    return _Lexicons(terms, demonyms, frozenset(pronouns), tuple(sorted(d for d in doubt if d)))
 
 
 @lru_cache(maxsize=1)
@@ -110,37 +129,20 @@ def _vader() -> Any:
     return SentimentIntensityAnalyzer()
 
 
-# ---------------------------------------------------------------- token index
+# ---------------------------------------------------------------- tokens
 
 
-class _Tokens:
-    """Character offsets to tokens of the shared parse."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.starts = [t.idx for t in doc]
-
-    def first(self, start: int) -> int:
-        """Index of the first token ending after ``start``."""
-        i = bisect.bisect_right(self.starts, start) - 1
-        if i < 0:
-            return 0
-        tok = self.doc[i]
-        return i if tok.idx + len(tok.text) > start else i + 1
-
-    def range(self, start: int, end: int) -> range:
-        return range(self.first(start), bisect.bisect_left(self.starts, end))
-
-    def root(self, start: int, end: int) -> Optional[Token]:
-        r = self.range(start, end)
-        if not r:
-            return None
-        toks = [self.doc[i] for i in r]
-        inside = {t.i for t in toks}
-        for t in toks:
-            if t.head.i not in inside or t.head.i == t.i:
-                return t
-        return toks[0]
+def _root(tokens: TokenIndex, start: int, end: int) -> Optional[Token]:
+    """The token of [start, end) whose head lies outside it (the phrase's syntactic head)."""
+    r = tokens.overlapping(start, end)
+    if not r:
+        return None
+    toks = [tokens.doc[i] for i in r]
+    inside = {t.i for t in toks}
+    for t in toks:
+        if t.head.i not in inside or t.head.i == t.i:
+            return t
+    return toks[0]
 
 
 # ---------------------------------------------------------------- voices
@@ -191,12 +193,12 @@ def _descriptions(entities: dict[str, Entity]) -> dict[str, str]:
     return {d: next(iter(ids)) for d, ids in owners.items() if len(ids) == 1 and d}
 
 
-def _count_words(tokens: _Tokens, span: Span) -> int:
+def _count_words(tokens: TokenIndex, span: Span) -> int:
     doc = tokens.doc
-    return sum(1 for i in tokens.range(*span) if not (doc[i].is_punct or doc[i].is_space) and _WORD.search(doc[i].text))
+    return sum(1 for i in tokens.overlapping(*span) if not (doc[i].is_punct or doc[i].is_space) and _WORD.search(doc[i].text))
 
 
-def _group_voices(quotes: list[Quote], entities: dict[str, Entity], tokens: _Tokens, lex: _Lexicons) -> tuple[list[_Voice], int]:
+def _group_voices(quotes: list[Quote], entities: dict[str, Entity], tokens: TokenIndex, lex: _Lexicons) -> tuple[list[_Voice], int]:
     by_key: dict[str, _Voice] = {}
     unattributed = 0
     described = _descriptions(entities)
@@ -219,7 +221,72 @@ def _group_voices(quotes: list[Quote], entities: dict[str, Entity], tokens: _Tok
         if q.speaker.span is not None:
             v.mentions.add(q.speaker.span)
         v.words += _count_words(tokens, q.span)
-    return sorted(by_key.values(), key=lambda v: v.first), unattributed
+    voices = _merge_group_names(sorted(by_key.values(), key=lambda v: v.first), tokens)
+    return voices, unattributed
+
+
+# Words that mark a second, different set of the same kind ("other protesters", "another group").
+_CONTRAST = frozenset({"other", "another", "rival", "opposing"})
+_NOMINAL = frozenset({"NOUN", "PROPN"})
+_STEM_SHARE = 0.75  # a shared beginning this long (of the shorter head) makes two heads one word
+_STEM_MIN = 5
+
+
+def _head_and_modifiers(tokens: TokenIndex, span: Span) -> Optional[tuple[str, frozenset[str]]]:
+    """(head lemma, content modifiers) of a speaker phrase: the head is its last noun (English
+    noun phrases end in their head; "some of the protesters" heads on "protesters"); modifiers
+    are its other nouns and adjectives. None when the phrase has no noun."""
+    toks = [tokens.doc[i] for i in tokens.overlapping(*span)]
+    nouns = [t for t in toks if t.pos_ in _NOMINAL]
+    if not nouns:
+        return None
+    head = nouns[-1]
+    mods = frozenset(t.lemma_.lower() for t in toks if t.i != head.i and (t.pos_ in _NOMINAL or t.pos_ == "ADJ"))
+    return head.lemma_.lower(), mods
+
+
+def _same_head(a: str, b: str) -> bool:
+    """One word, or one stem in two forms ("protester"/"protestor", "participant"/"participation")."""
+    if a == b:
+        return True
+    common = len(_common_prefix(a, b))
+    return common >= _STEM_MIN and common >= _STEM_SHARE * min(len(a), len(b))
+
+
+def _merge_group_names(voices: list[_Voice], tokens: TokenIndex) -> list[_Voice]:
+    """Join group voices named twice with variants of one head noun ("the marchers" and "the
+    marcher crowd", "protesters" and "the protestors"): one set of people, one voice. Two
+    names merge only when both voices are groups, at most one names an entity, neither marks
+    itself as a different set ("other ...") and the modifiers of one contain the other's
+    ("striking nurses" and "nurses" merge; "senior officials" and "government officials" do not)."""
+    heads: dict[int, tuple[str, frozenset[str]]] = {}
+    for n, v in enumerate(voices):
+        if v.kinds.most_common(1)[0][0] != "group" or not v.mentions:
+            continue
+        found = _head_and_modifiers(tokens, min(v.mentions))
+        if found is not None and not found[1] & _CONTRAST:
+            heads[n] = found
+    into: dict[int, int] = {}
+    for n in sorted(heads):
+        for m in sorted(heads):
+            if m >= n:
+                break
+            if m in into:
+                continue
+            (ha, ma), (hb, mb) = heads[m], heads[n]
+            ents = {voices[m].entity, voices[n].entity} - {None}
+            if len(ents) <= 1 and _same_head(ha, hb) and (ma <= mb or mb <= ma):
+                into[n] = m
+                break
+    for n, m in into.items():
+        keep, gone = voices[m], voices[n]
+        keep.entity = keep.entity or gone.entity
+        keep.quotes = sorted(keep.quotes + gone.quotes, key=lambda q: q.span)
+        keep.kinds.update(gone.kinds)
+        keep.mentions |= gone.mentions
+        keep.first = min(keep.first, gone.first)
+        keep.words += gone.words
+    return [v for n, v in enumerate(voices) if n not in into]
 
 
 def _quoted_share(text: str, quotes: list[Quote], title_span: Optional[Span]) -> float:
@@ -254,23 +321,65 @@ def _letters(s: str) -> str:
 
 
 def _demonym_of(group: Entity, place: Entity, lex: _Lexicons) -> bool:
-    names = {group.name, *group.aliases}
     places = {n.lower() for n in (place.name, *place.aliases)}
-    for n in names:
-        low = n.lower().strip()
-        singular = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
-        for form in (low, singular):
-            if lex.demonyms.get(form, frozenset()) & places:
-                return True
-        g = _letters(singular)
-        for p in places:
-            pl = _letters(p)
-            if len(pl) < 4 or len(g) < 4:
-                continue
-            common = len(_common_prefix(pl, g))
-            if common >= 4 and common >= len(pl) - 2 and len(g) <= len(pl) + 4:
-                return True
+    return any(_is_demonym(n, places, lex) for n in (group.name, *group.aliases))
+
+
+def _is_demonym(word: str, places: set[str], lex: _Lexicons) -> bool:
+    """Whether ``word`` ("Iraqi", "Americans") names the people of one of ``places`` (lower case)."""
+    low = word.lower().strip()
+    singular = low[:-1] if low.endswith("s") and not low.endswith("ss") else low
+    for form in (low, singular):
+        if lex.demonyms.get(form, frozenset()) & places:
+            return True
+    g = _letters(singular)
+    for p in places:
+        pl = _letters(p)
+        if len(pl) < 4 or len(g) < 4:
+            continue
+        common = len(_common_prefix(pl, g))
+        if common >= 4 and common >= len(pl) - 2 and len(g) <= len(pl) + 4:
+            return True
     return False
+
+
+def _one_polity(a: set[str], b: set[str], lex: _Lexicons) -> bool:
+    """Whether two sets of place names (lower case) share a demonym line: a capital speaks for its
+    country ("Washington" and "the U.S.", "the Kremlin" and "Russia")."""
+    return any(places & a and places & b for places in lex.demonyms.values())
+
+
+def _own_actor(
+    gv: _Voice, actors: list[_Actor], actor_of: dict[str, str], entities: dict[str, Entity], tokens: TokenIndex, lex: _Lexicons
+) -> Optional[str]:
+    """The main actor a voice speaks for, when the article ties it to one: the voice is the actor
+    (or one of its entities), a capital speaking for its country, or a body named after the actor
+    ("Iraqi officials", "U.S. negotiators": the actor's name or demonym in the speaker's words)."""
+    if gv.entity and gv.entity in actor_of:
+        return actor_of[gv.entity]
+    names_of = {
+        a.key: {n.lower() for eid in a.members if eid in entities for n in (entities[eid].name, *entities[eid].aliases)}
+        for a in actors
+    }
+    ent = entities.get(gv.entity) if gv.entity else None
+    if ent is not None and ent.type in ("PLACE", "ORG"):
+        own_names = {n.lower() for n in (ent.name, *ent.aliases)}
+        for a in actors:
+            if _one_polity(own_names, names_of[a.key], lex):
+                return a.key
+    if not gv.mentions:
+        return None
+    span = min(gv.mentions)
+    toks = [tokens.doc[i] for i in tokens.overlapping(*span)]
+    nouns = [t for t in toks if t.pos_ in _NOMINAL]
+    head = nouns[-1].i if nouns else None
+    for t in toks:
+        if t.i == head or not _WORD.search(t.text):
+            continue
+        for a in actors:
+            if t.lower_ in names_of[a.key] or _is_demonym(t.text, names_of[a.key], lex):
+                return a.key
+    return None
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -283,7 +392,7 @@ def _common_prefix(a: str, b: str) -> str:
 
 
 def _main_actors(
-    entities: list[Entity], quotes: list[Quote], tokens: _Tokens, title_span: Optional[Span], lex: _Lexicons
+    entities: list[Entity], quotes: list[Quote], tokens: TokenIndex, title_span: Optional[Span], lex: _Lexicons
 ) -> list[_Actor]:
     speaker_spans = [q.speaker.span for q in quotes if q.speaker.span is not None]
     speaker_starts = sorted(speaker_spans)
@@ -307,7 +416,7 @@ def _main_actors(
                 continue
             weight = 1.0
             if ent.type == "PLACE":
-                root = tokens.root(s, e)
+                root = _root(tokens, s, e)
                 if root is not None and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
                     weight = 0.3
             if title_span and title_span[0] <= s and e <= title_span[1]:
@@ -502,7 +611,7 @@ _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 @dataclass
 class _Scorer:
     text: str
-    tokens: _Tokens
+    tokens: TokenIndex
     lex: _Lexicons
     mention_starts: list[int]
     mention_spans: list[tuple[int, int, str]]  # (start, end, actor key or "" for other entities)
@@ -545,15 +654,33 @@ class _Scorer:
             parts.append(word + t.whitespace_)
         return "".join(parts)
 
-    def score_quote(self, q: Quote, own: frozenset[str], cue_tokens: list[Token]) -> dict[str, tuple[float, list[Span]]]:
-        """Actor key -> (score, evidence sentences) for one quote."""
+    def doubt_terms(self, toks: list[Token]) -> list[tuple[Token, tuple[float, bool]]]:
+        """Doubt and dismissal markers in a sentence, each as a critical term on the marker's
+        root token. A marker whose verb governs a clause outside it ("supposed to leave") is no
+        doubt."""
+        words = [t.lower_ for t in toks]
+        lemmas = [t.lemma_.lower() for t in toks]
+        out = []
+        for i in range(len(toks)):
+            for marker in self.lex.doubt:
+                n = len(marker)
+                if all(i + k < len(toks) and marker[k] in (words[i + k], lemmas[i + k]) for k in range(n)):
+                    inside = {t.i for t in toks[i : i + n]}
+                    root = next((t for t in toks[i : i + n] if t.head.i not in inside or t.head.i == t.i), toks[i])
+                    if any(c.dep_ == "xcomp" and c.i not in inside for c in root.children):
+                        continue
+                    out.append((root, (DOUBT_WEIGHT, False)))
+        return out
+
+    def score_quote(self, q: Quote, own: frozenset[str], cue_tokens: list[Token]) -> dict[str, tuple[float, list[Span], float]]:
+        """Actor key -> (score, evidence sentences, how much evaluation reached it) for one quote."""
         doc = self.tokens.doc
         s0, e0 = q.span
         found = self.mentions_in(s0, e0)
         if not any(key and key not in own for _, _, key in found):
             return {}
-        out: dict[str, tuple[float, list[Span]]] = {}
-        token_range = self.tokens.range(s0, e0)
+        out: dict[str, tuple[float, list[Span], float]] = {}
+        token_range = self.tokens.overlapping(s0, e0)
         if not token_range:
             return {}
         sentences: dict[int, list[Token]] = defaultdict(list)
@@ -565,7 +692,7 @@ class _Scorer:
             targets: dict[str, list[Token]] = defaultdict(list)
             others: list[Token] = []
             for ms, me, key in in_sent:
-                root = self.tokens.root(ms, me)
+                root = _root(self.tokens, ms, me)
                 if root is None:
                     continue
                 if key and key not in own:
@@ -579,10 +706,14 @@ class _Scorer:
             cue_ids = {t.i for t in cue_tokens}
             terms = [(t, v) for t in toks if (v := _valence(t, self.lex)) is not None]
             terms += [(t, v) for t in cue_tokens if t.sent == sent and (v := _valence(t, self.lex)) is not None]
+            seen = {t.i for t, _ in terms}
+            terms += [(t, v) for t, v in self.doubt_terms(toks) if t.i not in seen]
             compound = None
             for key, roots in targets.items():
                 rivals = others + [r for k, rs in targets.items() if k != key for r in rs]
                 score = 0.0
+                # any judging word in a sentence naming the actor: the voice weighs something
+                weighed = sum(abs(weight) for _, (weight, _) in terms) / 4.0
                 stray = False  # a sentiment word in the sentence that is about someone else
                 for term, (weight, describe_only) in terms:
                     if any(term.i == r.i for r in roots):
@@ -601,8 +732,9 @@ class _Scorer:
                     if compound is None:
                         compound = _vader().polarity_scores(self._vader_text(toks))["compound"]
                     score += 0.5 * compound
-                total, ev = out.get(key, (0.0, []))
-                out[key] = (total + score, ev + [(ss, se)])
+                    weighed += abs(0.5 * compound)
+                total, ev, was = out.get(key, (0.0, [], 0.0))
+                out[key] = (total + score, ev + [(ss, se)], was + weighed)
         return out
 
 
@@ -640,7 +772,7 @@ def _how_many(n: int, of: int) -> str:
     return str(n)
 
 
-def _verdict(voices: list[Voice], actors: list[_Actor]) -> tuple[Optional[bool], str]:
+def _verdict(voices: list[Voice], actors: list[_Actor], plain: set[int] = frozenset()) -> tuple[Optional[bool], str]:  # type: ignore[assignment]
     # a voice's side toward itself (score None) counts for conflicts, not as taking a side
     said = {id(v): [st for st in v.stances if st.score is not None] for v in voices}
     sided = [v for v in voices if any(st.stance in ("favourable", "critical") for st in said[id(v)])]
@@ -654,8 +786,15 @@ def _verdict(voices: list[Voice], actors: list[_Actor]) -> tuple[Optional[bool],
     def leans_with_side(v: Voice) -> bool:
         return any(st.entity in side_sign and (st.score or 0.0) * side_sign[st.entity] >= LEAN for st in said[id(v)])
 
-    # neutral voices balance a side together: several short neutral quotes count as much as one long one
-    independent = [v for v in neutral if not leans_with_side(v)]
+    # A neutral voice is independent only if nothing ties it to a side: it speaks for no main actor,
+    # does not lean the side's way, and judges something (a statement of plain fact balances nothing).
+    # Neutral voices balance a side together: several short quotes count as much as one long one.
+    tied = {id(v) for v in voices if any(st.score is None for st in v.stances)}
+    factual = {id(voices[i]) for i in plain}
+    independent = [v for v in neutral if not leans_with_side(v) and id(v) not in tied and id(v) not in factual]
+    # neutral voices set aside only for stating plain facts: they cannot balance a side, but beside a
+    # single voice that takes one they leave too little to call the article one-sided
+    plain_only = [v for v in neutral if id(v) in factual and id(v) not in tied and not leans_with_side(v)]
     if sum(v.quotes for v in independent) < 2 and sum(v.words for v in independent) < INDEPENDENT_MIN_WORDS:
         independent = []
     silent = [v for v in voices if not said[id(v)]]
@@ -708,7 +847,7 @@ def _verdict(voices: list[Voice], actors: list[_Actor]) -> tuple[Optional[bool],
             f"{lead}, but {_plural(len(independent), 'independent voice')} neutral toward them "
             f"{_verb(len(independent), 'is', 'are')} also quoted ({_names(independent)})."
         )
-    if shared and (len(sided) >= 2 or sided[0].quotes >= 3):
+    if shared and (len(sided) >= 2 or sided[0].quotes >= 3 and not plain_only):
         missing = f"defending {_actor_list(criticised)}" if criticised else f"critical of {_actor_list(favoured)}"
         return True, f"{lead}{others}. No voice {missing} or independent of that side is quoted."
     return None, f"{lead}{others}; too little to tell."
@@ -767,7 +906,7 @@ def run(ctx: Context) -> Sourcing:
         return Sourcing(voices=[], quoted_share=0.0, one_sided=None, summary=_summary([], "", 0, 0.0, 0))
 
     lex = _lex()
-    tokens = _Tokens(ctx.doc)
+    tokens = token_index(ctx.doc)
     entities = {e.id: e for e in analysis.entities}
     grouped, unattributed = _group_voices(quotes, entities, tokens, lex)
     actors = _main_actors(analysis.entities, quotes, tokens, title_span, lex)
@@ -780,14 +919,17 @@ def run(ctx: Context) -> Sourcing:
     scorer = _Scorer(text, tokens, lex, [m[0] for m in mention_spans], mention_spans, plural)
 
     voices: list[Voice] = []
+    plain: set[int] = set()  # voices whose words judge no actor (statements of plain fact)
     for gv in grouped:
-        own_actor = actor_of.get(gv.entity) if gv.entity else None
+        own_actor = _own_actor(gv, actors, actor_of, entities, tokens, lex)
         own = frozenset({own_actor}) if own_actor else frozenset()
+        weighed = 0.0
         for q in gv.quotes:
-            cue_tokens = [ctx.doc[i] for i in tokens.range(*q.cue.span)] if q.cue is not None else []
-            for key, (score, ev) in scorer.score_quote(q, own, cue_tokens).items():
+            cue_tokens = [ctx.doc[i] for i in tokens.overlapping(*q.cue.span)] if q.cue is not None else []
+            for key, (score, ev, was) in scorer.score_quote(q, own, cue_tokens).items():
                 gv.scores[key] = gv.scores.get(key, 0.0) + score
                 gv.evidence.setdefault(key, []).extend(ev)
+                weighed += was
         stances = []
         for a in actors:
             if a.key == own_actor:
@@ -812,8 +954,10 @@ def run(ctx: Context) -> Sourcing:
                 quote_ids=[q.id for q in gv.quotes], mentions=sorted(gv.mentions), stances=stances,
             )
         )
+        if weighed < EVALUATED_MIN:
+            plain.add(len(voices) - 1)
 
-    one_sided, verdict_text = _verdict(voices, actors) if voices else (None, "")
+    one_sided, verdict_text = _verdict(voices, actors, plain) if voices else (None, "")
     return Sourcing(
         voices=voices, quoted_share=share, one_sided=one_sided,
         summary=_summary(voices, verdict_text, unattributed, share, len(quotes)),
