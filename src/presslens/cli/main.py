@@ -319,6 +319,8 @@ def eval_techniques(
         if cv is not None:
             if ids is not None:
                 raise UsageError("--cv folds the whole corpus; it takes no --ids")
+            if labels.resolve() != articles.resolve():
+                raise UsageError("--cv reads one PTC corpus folder (articles/, labels-tc/, labels-si/): give it to both --articles and --labels")
             from ..train.cv import run_cv
 
             _print_report(ptc.CvReport(run_cv(articles, cv, out=cv_out, device=device)), as_json)
