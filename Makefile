@@ -53,7 +53,7 @@ TRAIN_VENV := build/venv-train
 model:
 	test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
 	$(TRAIN_VENV)/bin/python -m pip install -q -e '.[train]'
-	$(TRAIN_VENV)/bin/presslens train techniques --ptc ../shared/data/ptc-train --out src/presslens/resources/models/techniques
+	$(TRAIN_VENV)/bin/presslens train techniques --ptc ../shared/data/ptc-train --out src/presslens/resources/models/techniques --cv 5
 
 bench: dev
 	$(PY) benchmarks/bench_analyze.py

@@ -96,16 +96,43 @@ def test_ptc_read_folder_tc_and_si(tmp_path: Path) -> None:
     assert ptc.read_articles(root / "articles") == texts
 
 
-def test_ptc_read_ids_and_the_split_rule(tmp_path: Path) -> None:
+def test_ptc_read_ids_skips_comments_and_prefixes(tmp_path: Path) -> None:
     ids_file = tmp_path / "ids.txt"
     ids_file.write_text("# header\n\narticle12\n34\n", encoding="utf-8")
     assert ptc.read_ids(ids_file) == ["12", "34"]
-    shipped = ptc.read_ids()
-    assert len(shipped) == ptc.VALIDATION_SIZE == 56
-    # The header's rule reproduces the list from the ids it came from (a superset of it).
-    pool = [str(111111111 + i) for i in range(371)]
-    chosen = ptc.choose_validation_ids(pool)
-    assert chosen == ptc.choose_validation_ids(list(reversed(pool))) and len(chosen) == 56
+
+
+def _fold_corpus(n: int) -> tuple[dict[str, str], ptc.PtcLabels]:
+    # Written for this test: lengths rise with the id, every seventh article carries a rare technique.
+    texts = {str(100 + i): "word " * (10 + 3 * i) for i in range(n)}
+    labels = ptc.PtcLabels(has_tc=True)
+    for i, art in enumerate(sorted(texts)):
+        tech = "Slogans" if i % 7 == 0 else "Loaded_Language"
+        labels.fragments[art] = [ptc.GoldFragment(0, 4, tech)]
+    return texts, labels
+
+
+def test_ptc_cv_folds_partition_balanced_and_stratified() -> None:
+    texts, labels = _fold_corpus(70)
+    folds = ptc.cv_folds(texts, labels, 5, seed=13)
+    flat = [a for f in folds for a in f]
+    assert sorted(flat) == sorted(texts) and len(flat) == len(set(flat))
+    assert {len(f) for f in folds} == {14}
+    # the rare technique (10 articles) and each length quintile spread evenly over the folds
+    rare = [sum(labels.fragments[a][0].technique == "Slogans" for a in f) for f in folds]
+    assert rare == [2] * 5
+    by_len = sorted(texts, key=lambda a: len(texts[a]))
+    for q in range(5):
+        band = set(by_len[14 * q : 14 * (q + 1)])
+        assert all(len(band & set(f)) >= 2 for f in folds)
+    assert folds == ptc.cv_folds(texts, labels, 5, seed=13)
+
+
+def test_ptc_cv_folds_bad_k_is_pl400() -> None:
+    texts, labels = _fold_corpus(3)
+    with pytest.raises(EvalDataError) as err:
+        ptc.cv_folds(texts, labels, 5)
+    assert str(err.value).startswith("PL400")
 
 
 @pytest.mark.parametrize(

@@ -70,11 +70,14 @@ def test_merge_calibration_filters_families_grades_and_muted_entries():
 def test_merge_shipped_calibration_records_its_measurements():
     path = resources.files("presslens.resources").joinpath("models", "techniques", "rule_precision.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert "presslens.techniques.calibrate" in data["command"]
+    assert data["command"].startswith("presslens techniques calibrate")
     assert set(data["families"]) == set(rules.FAMILIES)
     for family, row in data["families"].items():
         assert row["technique"] == rules.FAMILY_TECHNIQUE[family]
         assert 0.0 <= row["confidence"] <= 1.0
-        assert row["train"]["hits"] >= 0
+        assert row["hits"] >= 0 and "si_f1_gain" in row
+    # the switches were decided fold by fold and scored on held-out folds
+    assert len(data["cv"]["folds"]) == 5
+    assert data["cv"]["si_f1_model_and_rules"]["mean"] >= data["cv"]["si_f1_model"]["mean"]
     cal = merge.calibration()
     assert cal.enabled == {f: data["families"][f]["enabled"] for f in rules.FAMILIES}

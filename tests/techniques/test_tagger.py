@@ -163,3 +163,44 @@ def test_tagger_repeat_features_whole_article_or_local_scope():
     feats2 = tagger.span_features(huge, huge.lower(), s2, s2 + 15, tagger.title_end(huge))
     assert feats2[tagger.FEATURE_NAMES.index("log_repeats")] == pytest.approx(np.log1p(2) / 2.0)
 
+
+
+def _marked(text: str, start: int, end: int, max_tokens: int = tagger.MARKED_MAX_TOKENS):
+    tok = tagger.load().tokenizer if tagger.available() else pytest.skip("the shipped tokenizer is absent")
+    enc = tagger.encode_text(tok, text)
+    specials = (101, 102, 1, 2)
+    return tok, enc, tagger.marked_input(enc.ids, enc.offsets, text, start, end, specials, max_tokens)
+
+
+def test_tagger_marked_input_wraps_the_span_in_its_line() -> None:
+    # Written for this test.
+    text = "Headline here\nThe mayor called the plan a total disaster today.\nNext line stays out."
+    start = text.index("a total disaster")
+    end = start + len("a total disaster")
+    tok, enc, (seq, at, n) = _marked(text, start, end)
+    assert seq[0] == 101 and seq[-1] == 102 and seq[at] == 1 and seq[at + 1 + n] == 2
+    assert tok.decode(seq[at + 1 : at + 1 + n]) == "a total disaster"
+    # the context is the span's own line, not its neighbours
+    assert "headline" not in tok.decode(seq) and "next" not in tok.decode(seq)
+    assert tok.decode(seq[1:at]) == "the mayor called the plan"
+
+
+def test_tagger_marked_input_trims_long_lines_and_spans_to_the_budget() -> None:
+    text = " ".join(f"word{i}" for i in range(400))
+    start = text.index("word150")
+    end = text.index("word300") + len("word300")
+    _, _, (seq, at, n) = _marked(text, start, end, max_tokens=64)
+    assert len(seq) <= 64 and seq[at] == 1 and seq[at + 1 + n] == 2
+    _, _, (short, at2, n2) = _marked(text, start, start + len("word150"), max_tokens=64)
+    assert len(short) == 64 and 1 < at2 < 60 and n2 >= 1
+
+
+def test_tagger_shipped_model_reads_spans_marked() -> None:
+    if not tagger.available():
+        pytest.skip("the technique model files are absent")
+    model = tagger.load()
+    assert model.tc_input == "marked"
+    text = "The mayor called the plan a total disaster.\nCritics said the vote was rigged by traitors."
+    spans = [(text.index("total disaster"), text.index("total disaster") + 14), (text.index("traitors"), len(text) - 1)]
+    probs = model.classify(text, spans)
+    assert len(probs) == 2 and all(abs(sum(p.values()) - 1.0) < 1e-4 for p in probs)

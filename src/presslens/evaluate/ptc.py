@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import random
 import re
-import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -34,8 +33,6 @@ from ..model import TECHNIQUES
 
 Span = tuple[int, int]
 
-VALIDATION_SEED = 13
-VALIDATION_SIZE = 56
 _ARTICLE_RE = re.compile(r"^article(\d+)\.txt$")
 _LABEL_RE = re.compile(r"^article(\d+)\.")
 
@@ -142,13 +139,9 @@ def read_labels(directory: Path | str) -> PtcLabels:
     return labels
 
 
-def default_validation_ids_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "resources" / "models" / "techniques" / "validation_ids.txt"
-
-
-def read_ids(path: Path | str | None = None) -> list[str]:
-    """Article ids, one per line (``#`` comments and blanks skipped); default: the validation split."""
-    p = Path(path) if path is not None else default_validation_ids_path()
+def read_ids(path: Path | str) -> list[str]:
+    """Article ids, one per line (``#`` comments and blanks skipped)."""
+    p = Path(path)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -160,11 +153,38 @@ def read_ids(path: Path | str | None = None) -> list[str]:
     return ids
 
 
-def choose_validation_ids(all_ids: Iterable[str], size: int = VALIDATION_SIZE, seed: int = VALIDATION_SEED) -> list[str]:
-    """The split rule written in validation_ids.txt: a seeded shuffle of the sorted ids, first ``size``."""
-    ids = sorted(all_ids)
-    random.Random(seed).shuffle(ids)
-    return sorted(ids[:size])
+def cv_folds(texts: Mapping[str, str], labels: "PtcLabels", k: int = 5, seed: int = 13) -> list[list[str]]:
+    """``k`` folds of the article ids, stratified by article length (quintile) and technique mix.
+
+    Iterative stratification: each article carries its techniques and its length band as labels; the
+    rarest label still unassigned is placed first, each of its articles into the fold that most lacks
+    that label (then the emptiest fold). Deterministic for a given seed.
+    """
+    ids = sorted(texts)
+    if k < 2 or k > len(ids):
+        raise EvalDataError(f"cannot make {k} folds of {len(ids)} articles (2 to {len(ids)} folds)")
+    by_length = sorted(ids, key=lambda a: (len(texts[a]), a))
+    band = {a: f"length:{i * 5 // len(ids)}" for i, a in enumerate(by_length)}
+    tags = {a: {band[a], *(f.technique for f in labels.fragments.get(a, []))} for a in ids}
+    totals = Counter(t for a in ids for t in tags[a])
+    want = [{t: n / k for t, n in totals.items()} for _ in range(k)]
+    room = [len(ids) / k] * k
+    rng = random.Random(seed)
+    folds: list[list[str]] = [[] for _ in range(k)]
+    left = set(ids)
+    while left:
+        counts = Counter(t for a in left for t in tags[a])
+        rarest = min(counts, key=lambda t: (counts[t], t))
+        group = sorted(a for a in left if rarest in tags[a])
+        rng.shuffle(group)
+        for a in group:
+            f = max(range(k), key=lambda i: (want[i][rarest], room[i], -i))
+            folds[f].append(a)
+            room[f] -= 1
+            for t in tags[a]:
+                want[f][t] -= 1
+            left.discard(a)
+    return [sorted(f) for f in folds]
 
 
 # --------------------------------------------------------------------------- metrics
@@ -445,27 +465,29 @@ def evaluate_techniques(
     return report
 
 
-def is_ptc_train(articles_dir: Path | str) -> bool:
-    """True when the folder's article ids include the shipped validation split (PTC train)."""
-    try:
-        texts_dir = Path(articles_dir)
-        folder = texts_dir / "articles" if (texts_dir / "articles").is_dir() else texts_dir
-        have = {m.group(1) for p in folder.iterdir() if (m := _ARTICLE_RE.match(p.name))}
-        return set(read_ids()) <= have
-    except (OSError, EvalDataError):
-        return False
+@dataclass
+class CvReport:
+    """A cross-validation summary (``presslens.train.cv.summarize``) for the eval command."""
 
+    summary: dict[str, Any]
 
-def main(argv: Optional[list[str]] = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args:
-        print("usage: python -m presslens.evaluate.ptc PTC_DIR [LABELS_DIR]", file=sys.stderr)
-        return 2
-    labels = args[1] if len(args) > 1 else args[0]
-    ids = read_ids() if is_ptc_train(args[0]) else None
-    print(evaluate_techniques(args[0], labels, ids, ids_source="validation split" if ids else "").to_text())
-    return 0
+    def to_dict(self) -> dict[str, Any]:
+        return self.summary
 
+    def to_text(self) -> str:
+        s = self.summary
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+        def pm(v: dict[str, float]) -> str:
+            return f"{v['mean']:.3f} ± {v['sd']:.3f} (min {v['min']:.3f}, max {v['max']:.3f})"
+
+        lines = [f"PTC persuasion techniques, {s['folds']}-fold cross-validation (tagger alone)", ""]
+        lines += [f"SI precision  {pm(s['si_precision'])}", f"SI recall     {pm(s['si_recall'])}", f"SI F1         {pm(s['si_f1'])}",
+                  f"TC micro-F1   {pm(s['tc_micro_f1'])}", ""]
+        head = f"{'technique':<36}{'gold':>6}{'TC F1 mean':>12}{'sd':>8}"
+        lines += [head, "-" * len(head)]
+        for name, v in s["per_technique_f1"].items():
+            lines.append(f"{name:<36}{v['gold']:>6}{v['f1']['mean']:>12.3f}{v['f1']['sd']:>8.3f}")
+        f = s["final"]
+        lines += ["", f"choices for a model on every article: epoch {f['epoch']}, threshold {f['threshold']}, "
+                  f"min tokens {f['min_tokens']}, max gap {f['max_gap']}"]
+        return "\n".join(lines)

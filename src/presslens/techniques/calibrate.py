@@ -1,41 +1,40 @@
 """Measure the rule families against PTC gold and write ``rule_precision.json`` (development only).
 
-    python -m presslens.techniques.calibrate ../shared/data/ptc-train [--write] [--entries]
+    presslens techniques calibrate ../shared/data/ptc-train --folds build/techniques-train/cv [--write]
 
-For each rule family (and each loaded-language grade) on the PTC training articles outside the
-validation split ("train") and on the validation split ("validation"):
+For each rule family (and each loaded-language grade), over the PTC training articles:
 
 - SI precision: each rule span earns ``|p ∩ gold| / |p|`` against the gold spans of any technique
   (merged), as the SI scorer credits a predicted span;
 - TC precision: the same against the gold fragments of the family's own technique;
 - TC recall: the share of the technique's gold fragments that some rule span of the family overlaps.
 
-The run-time confidence of a rule span is its family's TC precision on the validation split (on
-train and validation pooled when validation has fewer than ``MIN_VALIDATION_HITS`` hits). Whether a
-family (or loaded-language grade) is emitted is decided on the merged output when the model is
-installed: it is on unless it lowers validation SI F1 by more than ``GAIN_TOLERANCE`` (against the
-model plus the families whose SI precision on train reaches ``SI_PRECISION_BAR``); without the model,
-that bar alone decides. Everything switched off or muted is still offered to readers as a weak cue
-(the ``technique_cues="all"`` setting). An entry with at least ``MIN_ENTRY_HITS`` hits on train and SI
-precision under ``ENTRY_SI_BAR`` is muted (listed in the JSON, not emitted by default).
-``--entries`` prints each lexicon entry's counts on train; ``--cache=FILE`` keeps the parses.
+The run-time confidence of a rule span is its family's TC precision. Whether a family (or grade) is
+emitted is decided on the merged output with the model's spans: it is on unless it lowers SI F1 by
+more than ``GAIN_TOLERANCE`` (against the model plus the families whose SI precision reaches
+``SI_PRECISION_BAR``). The model's spans are the out-of-fold predictions of the cross-validation
+(``presslens eval techniques --cv K --cv-out DIR``; ``--folds DIR``), so no article is judged with a
+model that trained on it; without them, the precision bar alone decides. With folds the decision is
+itself cross-validated: made on the other folds, scored on each held-out fold (``cv`` in the JSON);
+the shipped switches are then decided on every article. Everything switched off or muted is still
+offered to readers as a weak cue (the ``technique_cues="all"`` setting). An entry with at least
+``MIN_ENTRY_HITS`` hits and SI precision under ``ENTRY_SI_BAR`` is muted (listed, not emitted).
 Never imported at run time.
 """
 
 from __future__ import annotations
 
 import json
-import sys
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from . import rules
 
 PRECISION_PATH = Path(__file__).resolve().parent.parent / "resources" / "models" / "techniques" / "rule_precision.json"
 SI_PRECISION_BAR = 0.45
-MIN_VALIDATION_HITS = 15
 MIN_ENTRY_HITS = 3
 ENTRY_SI_BAR = 0.3
 GAIN_TOLERANCE = 0.001
@@ -142,129 +141,124 @@ def _parse(texts: dict[str, str], order: list[str], cache: Optional[str]) -> dic
     return dict(zip(order, docs))
 
 
-def _confidence(val: Tally, train: Tally) -> tuple[float, str]:
-    if val.hits >= MIN_VALIDATION_HITS:
-        return val.tc_credit / val.hits, "validation"
-    pooled = val.hits + train.hits
-    if pooled:
-        return (val.tc_credit + train.tc_credit) / pooled, "train+validation"
-    return 0.0, "no hits"
-
-
-def _validation_gains(texts, labels, validation, docs, muted, families, grades) -> dict[str, float]:
-    """Each family's (and loaded grade's) effect on validation SI F1 when merged with the model.
-
-    The base is the model plus the families and grades that pass the SI precision bar. For one in the
-    base the gain is F1(base) minus F1(base without it); for one outside, F1(base with it) minus F1(base).
-    """
-    from .. import nlp
+def _si(pred: dict[str, list[Span]], labels, ids: Sequence[str]) -> float:
     from ..evaluate.ptc import si_scores
-    from . import merge as merge_mod
-    from . import tagger as tagger_mod
 
-    if not tagger_mod.available():
-        return {}
-    tagger = tagger_mod.load()
-    gold = {i: labels.si.get(i, []) for i in validation}
-    model = {i: tagger.detect(texts[i], nlp.sentences(docs[i])) for i in validation}
-    base_families = {f for f, v in families.items() if v["enabled"]}
-    base_grades = {int(g) for g, v in grades.items() if v["enabled"]}
-    hits = {i: [h for h in rules.find(docs[i]) if (h.family, h.entry) not in muted] for i in validation}
-
-    def f1(fams: set[str], grs: set[int]) -> float:
-        def keep(h) -> bool:
-            return h.family in fams and (h.family != "loaded" or h.grade in grs)
-
-        pred = {i: [(m.start, m.end) for m in merge_mod.merge(model[i], [h for h in hits[i] if keep(h)])] for i in validation}
-        return si_scores(pred, gold).f1
-
-    base = f1(base_families, base_grades)
-    gains: dict[str, float] = {}
-    for f in families:
-        toggled = base_families ^ {f}
-        gains[f] = (base - f1(toggled, base_grades)) if f in base_families else (f1(toggled, base_grades) - base)
-    for g in (int(k) for k in grades):
-        toggled = base_grades ^ {g}
-        key = f"grade {g}"
-        gains[key] = (base - f1(base_families, toggled)) if g in base_grades else (f1(base_families, toggled) - base)
-    return gains
+    return si_scores({i: pred.get(i, []) for i in ids}, {i: labels.si.get(i, []) for i in ids}).f1
 
 
-def run(ptc_dir: str, write: bool = False, show_entries: bool = False, cache: Optional[str] = None) -> dict:
-    from ..evaluate.ptc import read_articles, read_ids, read_labels
+def decide(ids: Sequence[str], docs: dict, labels, model: Optional[dict[str, list[Span]]]) -> dict:
+    """Families, grades and muted entries measured on ``ids`` (with the model's spans there, if given)."""
+    scored = score_hits(labels, ids, docs)
+    entries = entry_tallies(scored)
+    # Entries that fire mostly outside any technique are muted (kept in the word list, not emitted):
+    # a word readers expect but PTC's annotators did not mark stays a visible decision in this file.
+    muted = {key for key, t in entries.items() if t.hits >= MIN_ENTRY_HITS and t.si_credit / t.hits < ENTRY_SI_BAR}
+    fam_t, grade_t = tally(scored, labels, muted)
+
+    def row(t: Tally) -> dict:
+        si = t.si_credit / t.hits if t.hits else 0.0
+        return {**t.as_dict(), "confidence": round(t.tc_credit / t.hits, 3) if t.hits else 0.0, "enabled": bool(t.hits) and si >= SI_PRECISION_BAR}
+
+    families = {f: {"technique": rules.FAMILY_TECHNIQUE[f], **row(fam_t[f])} for f in rules.FAMILIES}
+    grades = {g: row(grade_t[g]) for g in ("1", "2", "3")}
+    if model is not None:
+        hits = {i: [h for h in x_hits(scored[i]) if (h.family, h.entry) not in muted] for i in ids}
+        base_f = {f for f, v in families.items() if v["enabled"]}
+        base_g = {int(g) for g, v in grades.items() if v["enabled"]}
+
+        def f1(fams: set[str], grs: set[int]) -> float:
+            pred = {i: list(model.get(i, [])) + [(h.start, h.end) for h in hits[i] if keep(h, fams, grs)] for i in ids}
+            return _si(pred, labels, ids)
+
+        base = f1(base_f, base_g)
+        for f in families:
+            gain = (base - f1(base_f - {f}, base_g)) if f in base_f else (f1(base_f | {f}, base_g) - base)
+            families[f]["si_f1_gain"] = round(gain, 4)
+            # Measured on the merged output, this decides: on unless it costs more than GAIN_TOLERANCE (well
+            # under what a change of training seed makes), so cues PTC's annotators marked less often still reach readers.
+            families[f]["enabled"] = bool(families[f]["hits"]) and gain >= -GAIN_TOLERANCE
+        for g in grades:
+            gi = int(g)
+            gain = (base - f1(base_f, base_g - {gi})) if gi in base_g else (f1(base_f, base_g | {gi}) - base)
+            grades[g]["si_f1_gain"] = round(gain, 4)
+            grades[g]["enabled"] = bool(grades[g]["hits"]) and gain >= -GAIN_TOLERANCE
+    return {"families": families, "loaded_grades": grades, "muted": muted, "entries": entries}
+
+
+def x_hits(items: list[Scored]) -> list[rules.RuleHit]:
+    return [x.hit for x in items]
+
+
+def keep(h: rules.RuleHit, fams: set[str], grs: set[int]) -> bool:
+    return h.family in fams and (h.family != "loaded" or not h.grade or h.grade in grs)
+
+
+def kept_spans(d: dict, ids: Sequence[str], docs: dict) -> dict[str, list[Span]]:
+    fams = {f for f, v in d["families"].items() if v["enabled"]}
+    grs = {int(g) for g, v in d["loaded_grades"].items() if v["enabled"]}
+    return {i: [(h.start, h.end) for h in rules.find(docs[i]) if (h.family, h.entry) not in d["muted"] and keep(h, fams, grs)] for i in ids}
+
+
+def read_folds(folds_dir: str) -> tuple[list[list[str]], dict[str, list[Span]]]:
+    """Held-out ids and out-of-fold model spans from ``fold*.json`` (``presslens eval techniques --cv-out``)."""
+    from ..errors import EvalDataError
+
+    paths = sorted(Path(folds_dir).glob("fold*.json"))
+    if not paths:
+        raise EvalDataError(f"no fold*.json in {folds_dir}; write them with `presslens eval techniques --cv K --cv-out DIR`")
+    folds, model = [], {}
+    for p in paths:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        folds.append(list(data["test_ids"]))
+        for art, spans in data["predicted_spans"].items():
+            model[art] = [(int(a), int(b)) for a, b, *_ in spans]
+    return folds, model
+
+
+def run(ptc_dir: str, folds_dir: Optional[str] = None, write: bool = False, show_entries: bool = False, cache: Optional[str] = None) -> dict:
+    from ..evaluate.ptc import read_articles, read_labels
 
     texts = read_articles(ptc_dir)
     labels = read_labels(ptc_dir)
-    validation = [i for i in read_ids() if i in texts]
-    train = sorted(i for i in texts if i not in set(validation) and (i in labels.fragments or i in labels.si))
-    docs = _parse(texts, train + validation, cache)
-    s_train = score_hits(labels, train, docs)
-    s_val = score_hits(labels, validation, docs)
-
-    # Entries that fire mostly outside any technique on train are muted (kept in the word list,
-    # not emitted): measured, so that a word readers expect but PTC's annotators did not mark
-    # is a visible decision in this file rather than a silent deletion.
-    entries = entry_tallies(s_train)
-    muted = {
-        key for key, t in entries.items() if t.hits >= MIN_ENTRY_HITS and t.si_credit / t.hits < ENTRY_SI_BAR
-    }
-    f_train, g_train = tally(s_train, labels, muted)
-    f_val, g_val = tally(s_val, labels, muted)
-
-    families: dict[str, dict] = {}
-    for family in rules.FAMILIES:
-        tr, va = f_train[family], f_val[family]
-        confidence, source = _confidence(va, tr)
-        si_train = tr.si_credit / tr.hits if tr.hits else 0.0
-        families[family] = {
-            "technique": rules.FAMILY_TECHNIQUE[family],
-            "train": tr.as_dict(),
-            "validation": va.as_dict(),
-            "confidence": round(confidence, 3),
-            "confidence_from": source,
-            "enabled": bool(tr.hits) and si_train >= SI_PRECISION_BAR,
-        }
-    grades: dict[str, dict] = {}
-    for grade in ("1", "2", "3"):
-        tr, va = g_train[grade], g_val[grade]
-        conf, source = _confidence(va, tr)
-        si_train = tr.si_credit / tr.hits if tr.hits else 0.0
-        grades[grade] = {
-            "train": tr.as_dict(),
-            "validation": va.as_dict(),
-            "confidence": round(conf, 3),
-            "confidence_from": source,
-            "enabled": bool(tr.hits) and si_train >= SI_PRECISION_BAR,
-        }
-    gains = _validation_gains(texts, labels, validation, docs, muted, families, grades)
-    for key, gain in gains.items():
-        target = grades[key[6:]] if key.startswith("grade ") else families[key]
-        target["validation_si_f1_gain"] = round(gain, 4)
-        # Measured on the merged output, this decides: a family is emitted unless it lowers SI F1 by
-        # more than GAIN_TOLERANCE (well under the ~0.01 a change of training seed makes), so reader-facing
-        # cues that PTC's annotators marked less often than the bar asks still reach the reader.
-        target["enabled"] = bool(target["train"]["hits"]) and gain >= -GAIN_TOLERANCE
+    ids = sorted(texts)
+    docs = _parse(texts, ids, cache)
+    folds, model = read_folds(folds_dir) if folds_dir else (None, None)
+    cv = None
+    if folds:
+        rows = []
+        for k, test in enumerate(folds):
+            train = [i for j, f in enumerate(folds) if j != k for i in f]
+            d = decide(train, docs, labels, model)
+            rules_k = kept_spans(d, test, docs)
+            rows.append({
+                "fold": k,
+                "si_f1_model": round(_si({i: model.get(i, []) for i in test}, labels, test), 4),
+                "si_f1_model_and_rules": round(_si({i: model.get(i, []) + rules_k[i] for i in test}, labels, test), 4),
+                "enabled": sorted(f for f, v in d["families"].items() if v["enabled"]),
+            })
+        cv = {"folds": rows}
+        for key in ("si_f1_model", "si_f1_model_and_rules"):
+            vals = [r[key] for r in rows]
+            cv[key] = {"mean": round(statistics.fmean(vals), 4), "sd": round(statistics.stdev(vals), 4) if len(vals) > 1 else 0.0}
+    final = decide(ids, docs, labels, model)
+    entries, muted = final["entries"], final["muted"]
     report = {
         "_about": (
-            "Measured precision of the presslens technique rule families against PTC v2 gold spans. "
-            "Written for presslens by presslens.techniques.calibrate. confidence = the family's TC precision "
-            "(partial-overlap credit against gold spans of the same technique) on the validation split, or on "
-            f"train+validation pooled when validation has fewer than {MIN_VALIDATION_HITS} hits. A family (or "
-            "loaded-language grade) is enabled when, merged with the model's spans, it does not lower SI F1 on the "
-            f"validation split by more than {GAIN_TOLERANCE} (validation_si_f1_gain: F1 with it minus F1 without it, "
-            f"against the model plus the families whose SI precision on the training articles reaches {SI_PRECISION_BAR}); "
-            f"without the model, that precision bar alone decides. An entry with "
-            f"at least {MIN_ENTRY_HITS} hits on those training articles and SI precision under {ENTRY_SI_BAR} is muted."
+            "Measured precision of the presslens technique rule families against PTC v2 gold spans, written by "
+            "`presslens techniques calibrate`. confidence = the family's TC precision (partial-overlap credit against gold "
+            "spans of the same technique) on the training articles. A family (or loaded-language grade) is enabled when, "
+            f"merged with the model's out-of-fold spans, it does not lower SI F1 by more than {GAIN_TOLERANCE} "
+            f"(si_f1_gain), against the model plus the families whose SI precision reaches {SI_PRECISION_BAR}; without "
+            f"folds, that bar alone decides. An entry with at least {MIN_ENTRY_HITS} hits and SI precision under "
+            f"{ENTRY_SI_BAR} is muted. cv: the same decision made on the other folds, scored on each held-out fold."
         ),
-        "command": "python -m presslens.techniques.calibrate ../shared/data/ptc-train --write",
-        "split": {
-            "train_articles": len(train),
-            "validation_articles": len(validation),
-            "validation_ids": "resources/models/techniques/validation_ids.txt",
-        },
+        "command": "presslens techniques calibrate ../shared/data/ptc-train --folds build/techniques-train/cv --write",
+        "articles": len(ids),
         "si_precision_bar": SI_PRECISION_BAR,
-        "families": families,
-        "loaded_grades": grades,
+        "cv": cv,
+        "families": final["families"],
+        "loaded_grades": final["loaded_grades"],
         "muted_entries": [
             {"family": f, "entry": e, "train_hits": entries[(f, e)].hits,
              "train_si_precision": round(entries[(f, e)].si_credit / entries[(f, e)].hits, 3)}
@@ -272,26 +266,31 @@ def run(ptc_dir: str, write: bool = False, show_entries: bool = False, cache: Op
         ],
     }
     if show_entries:
-        rows = sorted(entries.items(), key=lambda kv: (kv[0][0], kv[1].si_credit / kv[1].hits))
-        for (family, entry), t in rows:
-            print(f"{family}\t{entry}\t{t.hits}\t{t.si_credit / t.hits:.2f}\t{t.tc_credit / t.hits:.2f}")
+        rows_e = sorted(entries.items(), key=lambda kv: (kv[0][0], kv[1].si_credit / kv[1].hits))
+        report["entries"] = [
+            {"family": f, "entry": e, "hits": t.hits, "si_precision": round(t.si_credit / t.hits, 3), "tc_precision": round(t.tc_credit / t.hits, 3)}
+            for (f, e), t in rows_e
+        ]
     if write:
         PRECISION_PATH.parent.mkdir(parents=True, exist_ok=True)
-        PRECISION_PATH.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        body = {k: v for k, v in report.items() if k != "entries"}
+        PRECISION_PATH.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return report
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    paths = [a for a in args if not a.startswith("--")]
-    if len(paths) != 1:
-        print("usage: python -m presslens.techniques.calibrate PTC_DIR [--write] [--entries] [--cache=FILE]", file=sys.stderr)
-        return 2
-    cache = next((a.split("=", 1)[1] for a in args if a.startswith("--cache=")), None)
-    report = run(paths[0], write="--write" in args, show_entries="--entries" in args, cache=cache)
-    print(json.dumps({"families": report["families"], "loaded_grades": report["loaded_grades"]}, indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def to_text(report: dict) -> str:
+    """The report as a table for the terminal."""
+    lines = [f"{'family':<14}{'technique':<36}{'hits':>6}{'SI P':>7}{'TC P':>7}{'TC R':>7}{'gain':>8}  on"]
+    for f, v in report["families"].items():
+        gain = v.get("si_f1_gain")
+        lines.append(
+            f"{f:<14}{v['technique']:<36}{v['hits']:>6}{v['si_precision'] or 0:>7.3f}{v['tc_precision'] or 0:>7.3f}"
+            f"{v['tc_recall'] or 0:>7.3f}{'' if gain is None else f'{gain:+.4f}':>8}  {'yes' if v['enabled'] else 'no'}"
+        )
+    cv = report.get("cv")
+    if cv:
+        lines += ["", f"cross-validated SI F1: model {cv['si_f1_model']['mean']:.3f} ± {cv['si_f1_model']['sd']:.3f}, "
+                  f"model + rules {cv['si_f1_model_and_rules']['mean']:.3f} ± {cv['si_f1_model_and_rules']['sd']:.3f}"]
+    for e in report.get("entries", []):
+        lines.append(f"{e['family']}\t{e['entry']}\t{e['hits']}\t{e['si_precision']:.2f}\t{e['tc_precision']:.2f}")
+    return "\n".join(lines)

@@ -41,6 +41,7 @@ MODEL_FILES = ("techniques.onnx", "tokenizer.json", "heads.npz", "tagger.json")
 MAX_TOKENS = 256  # per window, [CLS] and [SEP] included
 CHUNK_OVERLAP = 48  # tokens shared by consecutive chunks of one over-long sentence
 BATCH_WINDOWS = 16
+MARKED_BATCH = 32
 FEATURE_NAMES = (
     "log_chars",
     "log_words",
@@ -54,6 +55,10 @@ FEATURE_NAMES = (
     "line_share",
 )
 _QUOTE_CHARS = "\"“”«»„"
+# TC input "marked": the span's line(s) as one short sequence with these (otherwise unused) vocabulary
+# tokens around the span, so the encoder reads the span inside its sentence (see ``marked_input``).
+MARK_OPEN, MARK_CLOSE = "[unused0]", "[unused1]"
+MARKED_MAX_TOKENS = 128
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
@@ -267,15 +272,42 @@ def decode_spans(
     return merged
 
 
+def marked_input(
+    ids: np.ndarray, offsets: np.ndarray, text: str, start: int, end: int, specials: Sequence[int], max_tokens: int = MARKED_MAX_TOKENS
+) -> tuple[list[int], int, int]:
+    """``[CLS] left [OPEN] span [CLOSE] right [SEP]`` for one span: its line(s) as context, trimmed
+    around the span to ``max_tokens``. ``specials`` = (cls, sep, open, close) ids. Returns the ids, the
+    position of [OPEN] and the number of span tokens kept (they follow [OPEN])."""
+    cls_id, sep_id, open_id, close_id = specials
+    lo, hi = _line_bounds(text, start, end)
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    t0, t1 = int(np.searchsorted(ends, start, side="right")), int(np.searchsorted(starts, end, side="left"))
+    c0, c1 = int(np.searchsorted(ends, lo, side="right")), int(np.searchsorted(starts, hi, side="left"))
+    t1 = max(t0, t1)
+    c0, c1 = min(c0, t0), max(c1, t1)
+    budget = max_tokens - 4
+    span = ids[t0:t1].tolist()
+    if len(span) > budget:
+        # the span's head and tail carry its shape; its middle goes
+        span = span[: budget // 2] + span[len(span) - (budget - budget // 2) :]
+    room = budget - len(span)
+    left_avail, right_avail = t0 - c0, c1 - t1
+    left = min(left_avail, max(room // 2, room - right_avail))
+    right = min(right_avail, room - left)
+    seq = [cls_id, *ids[t0 - left : t0].tolist(), open_id, *span, close_id, *ids[t1 : t1 + right].tolist(), sep_id]
+    return seq, 1 + left, len(span)
+
+
 def softmax(x: np.ndarray) -> np.ndarray:
     z = x - x.max(axis=-1, keepdims=True)
     ez = np.exp(z)
     return ez / ez.sum(axis=-1, keepdims=True)
 
 
-def tc_head(weights: dict[str, np.ndarray], span_vec: np.ndarray, ctx_vec: np.ndarray, feats: np.ndarray) -> np.ndarray:
-    """The span head in numpy: [span mean ⊕ window [CLS] ⊕ features] → ReLU layer → 14 logits."""
-    x = np.concatenate([span_vec, ctx_vec, feats], axis=-1).astype(np.float32)
+def tc_head(weights: dict[str, np.ndarray], *parts: np.ndarray) -> np.ndarray:
+    """The span head in numpy: [vectors ⊕ features] → ReLU layer → 14 logits (pool input: span mean,
+    window [CLS]; marked input: [OPEN], span mean, [CLS] of the marked sequence)."""
+    x = np.concatenate(parts, axis=-1).astype(np.float32)
     h = np.maximum(x @ weights["w1"].T + weights["b1"], 0.0)
     return h @ weights["w2"].T + weights["b2"]
 
@@ -322,11 +354,15 @@ class Tagger:
         self.min_tokens = int(self.config["si_min_tokens"])
         self.max_gap = int(self.config.get("si_max_gap", 1))
         self.calibration = [float(v) for v in self.config["calibration"]]
+        self.tc_input = str(self.config.get("tc_input", "pool"))
+        if self.tc_input not in ("pool", "marked"):
+            raise ValueError(f"unknown span-head input {self.tc_input!r}")
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
         self.cls_id = self.tokenizer.token_to_id("[CLS]")
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
+        self.specials = (self.cls_id, self.sep_id, self.tokenizer.token_to_id(MARK_OPEN), self.tokenizer.token_to_id(MARK_CLOSE))
         with np.load(directory / "heads.npz") as heads:
             self.heads = {k: heads[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2")}
         opts = ort.SessionOptions()
@@ -378,8 +414,38 @@ class Tagger:
                 hidden[i] = hid[row, : b - a + 2].astype(np.float16)
         return Forward(enc, windows, sums / np.maximum(counts, 1), hidden)
 
+    def _marked_vectors(self, enc: Encoded, text: str, spans: Sequence[Span]) -> np.ndarray:
+        """Head logits for each span from its marked sequence (one short encoder pass per span, batched)."""
+        lower = text.lower()
+        t_end = title_end(text)
+        items = [marked_input(enc.ids, enc.offsets, text, s, e, self.specials) for s, e in spans]
+        feats = [np.asarray(span_features(text, lower, s, e, t_end), np.float32) for s, e in spans]
+        rows: list[np.ndarray] = [np.zeros(0)] * len(spans)
+        order = sorted(range(len(items)), key=lambda i: len(items[i][0]))
+        for k in range(0, len(order), MARKED_BATCH):
+            idx = order[k : k + MARKED_BATCH]
+            width = max(len(items[i][0]) for i in idx)
+            input_ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                seq = items[i][0]
+                input_ids[row, : len(seq)] = seq
+                mask[row, : len(seq)] = 1
+            (hid,) = self.session.run(["hidden"], {"input_ids": input_ids, "attention_mask": mask})
+            for row, i in enumerate(idx):
+                _, at, n = items[i]
+                inner = hid[row, at + 1 : at + 1 + n] if n else hid[row, at : at + 1]
+                rows[i] = tc_head(self.heads, hid[row, at], inner.mean(axis=0), hid[row, 0], feats[i])
+        return np.stack(rows) if rows else np.zeros((0, len(self.labels)), np.float32)
+
+    def span_logits(self, fw: Forward, text: str, spans: Sequence[Span]) -> np.ndarray:
+        """Span-head logits for each span (after ``forward`` on the text)."""
+        if self.tc_input == "marked":
+            return self._marked_vectors(fw.enc, text, spans)
+        return self._span_vectors(fw, text, spans)
+
     def _span_vectors(self, fw: Forward, text: str, spans: Sequence[Span]) -> np.ndarray:
-        """Head logits for each span from one forward pass."""
+        """Head logits for each span from one forward pass (pool input)."""
         dim = int(self.heads["w1"].shape[1])
         lower = text.lower()
         t_end = title_end(text)
@@ -421,7 +487,7 @@ class Tagger:
         found = decode_spans(text, fw.enc.offsets, p_inside, self.threshold, self.min_tokens, self.max_gap)
         if not found:
             return []
-        probs = softmax(self._span_vectors(fw, text, [(s, e) for s, e, _ in found]))
+        probs = softmax(self.span_logits(fw, text, [(s, e) for s, e, _ in found]))
         out = []
         for (s, e, p_in), pr in zip(found, probs):
             best = int(pr.argmax())
@@ -441,8 +507,11 @@ class Tagger:
         if not spans:
             return []
         clean = [(max(0, min(int(s), len(text))), max(0, min(int(e), len(text)))) for s, e in spans]
-        fw = self.forward(text, any_windows=True)
-        probs = softmax(self._span_vectors(fw, text, clean))
+        if self.tc_input == "marked":
+            probs = softmax(self._marked_vectors(encode_text(self.tokenizer, text), text, clean))
+        else:
+            fw = self.forward(text, any_windows=True)
+            probs = softmax(self._span_vectors(fw, text, clean))
         return [{lab: float(p) for lab, p in zip(self.labels, pr)} for pr in probs]
 
 
