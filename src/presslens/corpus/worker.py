@@ -8,6 +8,10 @@ The pipeline loads once per process (cached) and the parse of each batch is free
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import threading
+import time
 from contextlib import nullcontext
 from functools import lru_cache
 from importlib import resources
@@ -17,7 +21,7 @@ from .. import __version__, errors, ingest
 from ..config import Settings
 from ..errors import PresslensError
 from ..model import Article
-from ..store.db import AnalysisResult, PendingArticle
+from ..store.items import AnalysisResult, PendingArticle
 from .run import analyze_items
 
 
@@ -79,3 +83,19 @@ def _memory_zone():
     model = nlp.load()
     zone = getattr(model, "memory_zone", None)
     return zone() if zone is not None else nullcontext()
+
+
+def init_worker(parent: int) -> None:
+    """Ctrl-C is the parent's to handle; a worker whose parent died (kill -9) exits too."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="presslens-parent-watch", daemon=True).start()
+    from .. import nlp
+
+    nlp.load()
