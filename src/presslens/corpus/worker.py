@@ -25,6 +25,10 @@ from ..store.items import AnalysisResult, PendingArticle
 from .run import analyze_items
 
 
+# Characters of text parsed together in one worker (a few news articles; one long one alone).
+GROUP_CHARS = 24_000
+
+
 @lru_cache(maxsize=1)
 def analysis_version() -> str:
     """``<presslens version>+<8 hex digits of the shipped lexicons and models>``.
@@ -66,14 +70,32 @@ def analyze_batch(records: Sequence[PendingArticle], settings: Settings | None =
         except PresslensError as exc:
             items.append(ingest.Loaded(origin=origin, error=exc))
     out: list[AnalysisResult] = []
-    with _memory_zone():
-        for rec, outcome in zip(records, analyze_items(items, settings=settings, batch_size=max(1, len(items)))):
-            if outcome.analysis is not None:
-                out.append(AnalysisResult(rec.id, outcome.analysis.model_dump_json(), version=version))
-            else:
-                err = outcome.error or errors.InternalError("no analysis came back")
-                out.append(AnalysisResult(rec.id, None, err.code, err.message, version))
+    for group in _by_size(list(zip(records, items))):
+        with _memory_zone():
+            outcomes = analyze_items([it for _, it in group], settings=settings, batch_size=len(group))
+            for (rec, _), outcome in zip(group, outcomes):
+                if outcome.analysis is not None:
+                    out.append(AnalysisResult(rec.id, outcome.analysis.model_dump_json(), version=version))
+                else:
+                    err = outcome.error or errors.InternalError("no analysis came back")
+                    out.append(AnalysisResult(rec.id, None, err.code, err.message, version))
     return out
+
+
+def _by_size(pairs: list[tuple[PendingArticle, ingest.Loaded]]) -> list[list[tuple[PendingArticle, ingest.Loaded]]]:
+    """Consecutive groups of at most `GROUP_CHARS` characters (an article longer than that alone):
+    spaCy's working memory grows with the text parsed together, so long articles go fewer at a time."""
+    groups: list[list[tuple[PendingArticle, ingest.Loaded]]] = []
+    size = 0
+    for pair in pairs:
+        n = len(pair[0].text)
+        if groups and size + n <= GROUP_CHARS:
+            groups[-1].append(pair)
+            size += n
+        else:
+            groups.append([pair])
+            size = n
+    return groups
 
 
 def _memory_zone():
