@@ -89,6 +89,8 @@ def add(
             )
             if counts.failed:
                 typer.echo("see 'presslens corpus status' for the errors", err=True)
+                if not (counts.added or counts.duplicate or counts.known):
+                    raise typer.Exit(1)  # nothing at all could be read
 
 
 @app.command("analyze")
