@@ -50,3 +50,11 @@ def test_lexicons_person_word_lists_are_typed() -> None:
     assert "militia" in lexicons.org_head_nouns()
     assert lexicons.speaker_nouns()["statement"] == "document"
     assert lexicons.norm_word("Mrs.") == "mrs" and lexicons.norm_word("O’Neil") == "o'neil"
+
+
+def test_lexicons_doubt_markers_are_typed():
+    from presslens.lexicons import doubt_markers
+
+    markers = doubt_markers()
+    assert markers and all(m.phrase and m.reach and m.gloss for m in markers)
+    assert any(m.phrase == "so-called" for m in markers)

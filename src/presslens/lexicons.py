@@ -195,3 +195,23 @@ def speaker_nouns() -> dict[str, str]:
         if len(cols) >= 2:
             out.setdefault(cols[0].lower(), cols[1])
     return out
+
+
+class DoubtMarker(NamedTuple):
+    """A line of techniques_doubt.txt: the marker, how far its doubt reaches, and its gloss."""
+
+    phrase: str
+    reach: str
+    gloss: str
+
+
+@lru_cache(maxsize=1)
+def doubt_markers() -> tuple[DoubtMarker, ...]:
+    """Markers that cast doubt without arguing ("so-called", "merely", "under the pretext of")."""
+    out = []
+    for line in lexicon("techniques_doubt"):
+        cells = _pipe_fields(line)
+        if len(cells) != 3 or not all(cells):
+            raise ValueError(f"lexicon techniques_doubt: expected 3 '|'-separated fields in line {line!r}")
+        out.append(DoubtMarker(*cells))
+    return tuple(out)

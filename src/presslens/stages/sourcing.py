@@ -50,6 +50,7 @@ from typing import Any, Optional
 
 from spacy.tokens import Token
 
+from ..lexicons import doubt_markers
 from ..lexicons import pronouns as pronoun_lexicon
 from ..model import ActorStance, Entity, Quote, Sourcing, Voice
 from ..pipeline import Context
@@ -117,7 +118,7 @@ def _lex() -> _Lexicons:
     pronouns |= {"nobody", "no one", "none", "nothing", "anyone", "anybody", "someone", "somebody", "everyone", "everybody"}
     # The doubt markers the techniques stage reads ("so-called", "merely", "under the pretext of"):
     # one list, shared as data. Inside a quote they dismiss what they qualify.
-    doubt = {tuple(_MARKER_WORD.findall(line.split("|")[0].strip().lower())) for line in lexicon("techniques_doubt")}
+    doubt = {tuple(_MARKER_WORD.findall(m.phrase.lower())) for m in doubt_markers()}
     return _Lexicons(terms, demonyms, frozenset(pronouns), tuple(sorted(d for d in doubt if d)))
 
 

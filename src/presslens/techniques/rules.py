@@ -31,6 +31,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from spacy.tokens import Doc, Token
 
 from .. import resources
+from ..lexicons import doubt_markers
 
 Span = tuple[int, int]
 
@@ -125,9 +126,8 @@ def entries() -> tuple[Entry, ...]:
     for line in resources.lexicon("techniques_labels"):
         phrase, gloss = _fields(line, "techniques_labels", 2)
         out.append(Entry("labels", _entry_words(phrase), gloss))
-    for line in resources.lexicon("techniques_doubt"):
-        phrase, reach, gloss = _fields(line, "techniques_doubt", 3)
-        out.append(Entry("doubt", _entry_words(phrase), gloss, kind=reach))
+    for marker in doubt_markers():
+        out.append(Entry("doubt", _entry_words(marker.phrase), marker.gloss, kind=marker.reach))
     for line in resources.lexicon("techniques_cliches"):
         phrase, gloss = _fields(line, "techniques_cliches", 2)
         out.append(Entry("cliches", _entry_words(phrase), gloss))
