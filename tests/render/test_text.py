@@ -142,3 +142,15 @@ def test_text_cue_kind_shown(ferry):
     ferry.quotes[0].cue = ferry.quotes[0].cue.model_copy(update={"kind": "evidence"})
     out = render(ferry, "text")
     assert "(evidence cue: said)" in out and "(speech cue: said" in out
+
+
+def test_text_timeline_says_how_often_an_event_is_told():
+    from presslens import analyze
+    from presslens.render import text as render_text
+
+    t = ("CAIRO - Thousands of workers held a march on Saturday to demand higher wages.\n\n"
+         "The marchers later descended on Tahrir Square to join the march.\n\nThe march ended at sunset, organisers said.\n")
+    analysis = analyze(t, published="2026-03-02")
+    told = max(len(e.mentions) for e in analysis.events)
+    assert told >= 2
+    assert f"told {told} times" in " ".join(render_text.render_text(analysis, width=200).split())

@@ -190,6 +190,8 @@ def _items(analysis: Analysis, labels: list[str], owners: list[Owner]) -> dict[s
             lines.append(f"size: {entry.size}")
         if entry.reported_by:
             lines.append(f"reported by {entry.reported_by}")
+        if entry.mentions > 1:
+            lines.append(f"told {entry.mentions} times in the article")
         events.append(Item(f"Event: {entry.type}", lines))
     checks = [
         Item(f"Check ({c.severity}): {kind_name(c.kind)}", [one_line(c.message) or "(no message)"])

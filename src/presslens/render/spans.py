@@ -180,6 +180,7 @@ class TimelineEntry:
     size: str
     reported_by: str | None  # speaker label of the quote that reports the event
     quote_index: int | None  # index of that quote in analysis.quotes
+    mentions: int = 1  # how many sentences report this one event (its trigger and later mentions)
 
 
 def participant_name(analysis: Analysis, part: Participant | None) -> str:
@@ -227,6 +228,7 @@ def _timeline_entry(analysis: Analysis, i: int, ev: Event, quote_at: dict[str, i
         size=one_line(ev.size.text) if ev.size is not None else "",
         reported_by=reported_by,
         quote_index=qi,
+        mentions=max(1, len(ev.mentions)),
     )
 
 
@@ -250,6 +252,8 @@ def timeline_details(entry: TimelineEntry, esc: Callable[[str], str] = str) -> l
         details.append(f"size {esc(entry.size)}")
     if entry.reported_by:
         details.append(f"reported by {esc(entry.reported_by)}")
+    if entry.mentions > 1:
+        details.append(f"told {entry.mentions} times")
     return details
 
 
