@@ -150,6 +150,13 @@ class WorkerCrashed(PresslensError):
 W_DATE_KEPT = "PL530"
 
 
+# corpus questions (stats, export, search, report)
+class ExportFailed(PresslensError):
+    """A table, stats or report file could not be written (disk full, no permission)."""
+
+    code = "PL560"
+
+
 class InternalError(PresslensError):
     """An unexpected failure (a bug), reported on one line instead of a traceback."""
 
