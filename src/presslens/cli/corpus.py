@@ -272,6 +272,61 @@ def export(
             typer.echo(f"{n} rows written to {output}", err=True)
 
 
+@app.command("search")
+def search(
+    query: str = typer.Argument(..., metavar="QUERY", help="Words to look for in titles and texts (any words; no syntax)."),
+    db: Optional[Path] = _DB,
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=1000, help="Show at most N articles."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
+) -> None:
+    """Full-text search over titles and texts, best match first (BM25), with ids, outlets, dates and a snippet."""
+    from ..corpus.search import index_state, search as run_search
+    from ..errors import UsageError
+    from ..store import open_store
+
+    with _reported():
+        if fmt not in ("table", "jsonl"):
+            raise UsageError(f"--format takes table or jsonl, not {fmt!r}")
+        with open_store(db, read_only=True) as store:
+            state = index_state(store)
+        if not state.current:
+            # The index follows `corpus add` lazily: rebuilt here, in the one writable open.
+            typer.echo(f"building the search index over {state.articles} articles ...", err=True)
+            with open_store(db) as store:
+                hits = run_search(store, query, limit)
+        else:
+            with open_store(db, read_only=True) as store:
+                hits = run_search(store, query, limit)
+        if fmt == "jsonl":
+            for hit in hits:
+                typer.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+            return
+        _print_hits(hits)
+
+
+def _print_hits(hits) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=200)
+    if not hits:
+        console.print("no articles found")
+        return
+    table = Table(show_edge=False, show_lines=True)
+    for name, justify in (("id", "right"), ("external id", "left"), ("outlet", "left"), ("date", "left"),
+                          ("score", "right"), ("title and snippet", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for h in hits:
+        text = _plain(" ".join((h.title or "(no title)").split()))
+        text.stylize("bold")
+        text.append("\n" + " ".join(h.snippet.split()))
+        table.add_row(str(h.article_id), _plain(h.external_id or ""), _plain(h.source or "(unknown)"),
+                      h.published or "", f"{h.score:.2f}", text)
+    console.print(table)
+
+
 def _print_status(counts, outlets, last) -> None:
     from rich.console import Console
     from rich.table import Table
