@@ -327,6 +327,29 @@ def _print_hits(hits) -> None:
     console.print(table)
 
 
+@app.command("report")
+def report(
+    db: Optional[Path] = _DB,
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the page to FILE instead of stdout."),
+    by: str = typer.Option("source", "--by", help="Group the tables by source, day, week, month, or a pair such as source,month."),
+    date_from: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="Published on or after (YYYY-MM-DD)."),
+    date_to: Optional[str] = typer.Option(None, "--to", metavar="DATE", help="Published on or before (YYYY-MM-DD)."),
+    source: list[str] = typer.Option([], "--source", metavar="NAME", help="Only this outlet (repeatable)."),
+) -> None:
+    """One self-contained HTML dashboard: the stats tables and charts per outlet and over time."""
+    from ..corpus.report import corpus_report, write_report
+    from ..store import open_store
+
+    with _reported():
+        with open_store(db, read_only=True) as store:
+            page = corpus_report(store, by=by, date_from=date_from, date_to=date_to, sources=source)
+        if output is None:
+            typer.echo(page, nl=False)
+        else:
+            write_report(page, output)
+            typer.echo(f"dashboard written to {output}", err=True)
+
+
 def _print_status(counts, outlets, last) -> None:
     from rich.console import Console
     from rich.table import Table
