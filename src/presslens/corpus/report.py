@@ -24,6 +24,7 @@ LINE_OUTLETS = 8  # outlets drawn over time (the largest)
 BAR_OUTLETS = 15  # outlets in the bar charts
 VOICE_OUTLETS = 6  # outlets whose top voices are drawn
 VOICES = 5
+DENSE = 10  # articles listed with the densest own-words techniques
 _FAMILIES = (*((key, label) for key, label, _ in TECHNIQUE_FAMILIES), OTHER_FAMILY)
 
 
@@ -134,7 +135,7 @@ def _tables(rows: Sequence[StatsRow], keys: Sequence[str]) -> list[dict[str, Any
     def head(r: StatsRow) -> list[str]:
         return [r.group[k] for k in keys]
 
-    tables = [
+    tables: list[dict[str, Any]] = [
         {
             "title": "Overview",
             "columns": [*keys, "articles", "words", "quotes / article", "voices / article", "quoted share",
@@ -173,20 +174,41 @@ def _tables(rows: Sequence[StatsRow], keys: Sequence[str]) -> list[dict[str, Any
     return tables
 
 
-def _date_range(con: Any, *, date_from: str | None, date_to: str | None,
-                sources: Sequence[str]) -> tuple[_dt.date | None, _dt.date | None]:
-    where, params = ["status = 'analysed'", "published IS NOT NULL"], []
+def _filter_sql(date_from: str | None, date_to: str | None, sources: Sequence[str]) -> tuple[list[str], list[Any]]:
+    where, params = ["a.status = 'analysed'"], []
     if date_from:
-        where.append("published >= ?::DATE")
+        where.append("a.published >= ?::DATE")
         params.append(date_from)
     if date_to:
-        where.append("published <= ?::DATE")
+        where.append("a.published <= ?::DATE")
         params.append(date_to)
     if sources:
-        where.append(f"source IN ({', '.join('?' for _ in sources)})")
+        where.append(f"a.source IN ({', '.join('?' for _ in sources)})")
         params.extend(sources)
-    first, last = con.execute(f"SELECT min(published), max(published) FROM articles WHERE {' AND '.join(where)}",
-                              params).fetchone()
+    return where, params
+
+
+def dense_articles(con: Any, *, date_from: str | None = None, date_to: str | None = None,
+                   sources: Sequence[str] = (), limit: int = DENSE) -> list[dict[str, Any]]:
+    """The articles with most technique spans per 1,000 words in their own words (outside quotes)."""
+    where, params = _filter_sql(date_from, date_to, sources)
+    rows = con.execute(
+        "SELECT a.id, a.external_id, a.source, strftime(a.published, '%Y-%m-%d'), a.title, a.words, count(*) AS n,"
+        " 1000.0 * count(*) / greatest(a.words, 1) AS rate FROM articles a JOIN techniques t ON t.article_id = a.id"
+        f" WHERE t.attributed_to IS NULL AND {' AND '.join(where)}"
+        " GROUP BY a.id, a.external_id, a.source, a.published, a.title, a.words ORDER BY rate DESC, a.id LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    keys = ("article_id", "external_id", "source", "published", "title", "words", "own_techniques", "per_1000")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def _date_range(con: Any, *, date_from: str | None, date_to: str | None,
+                sources: Sequence[str]) -> tuple[_dt.date | None, _dt.date | None]:
+    where, params = _filter_sql(date_from, date_to, sources)
+    first, last = con.execute(
+        f"SELECT min(a.published), max(a.published) FROM articles a WHERE {' AND '.join(where)}", params
+    ).fetchone()
     return first, last
 
 
@@ -226,6 +248,11 @@ def corpus_report(
         "by": ", ".join(keys),
         "charts": dashboard_charts(by_source, over_time, period, periods),
         "tables": _tables(table_rows, keys),
+        "dense": [
+            {**d, "title": " ".join((d["title"] or "(no title)").split()), "source": d["source"] or "(unknown)",
+             "per_1000": f"{d['per_1000']:.1f}"}
+            for d in dense_articles(con, **filters)
+        ],
     })
 
 
