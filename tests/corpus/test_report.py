@@ -216,18 +216,11 @@ def test_report_browser_renders_charts_without_errors_or_script(browser, store, 
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
-        problems: list[str] = []
-        dialogs: list[str] = []
-        requests: list[str] = []
-        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
-
-        def on_dialog(d):
-            dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", on_dialog)
+        seen: list[tuple[str, str]] = []  # console errors/warnings, page errors, dialogs, outside requests
+        page.on("console", lambda m: seen.append((m.type, m.text)) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: seen.append(("pageerror", str(e))))
+        page.on("dialog", lambda d: (seen.append(("dialog", d.message)), d.dismiss()))
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else seen.append(("request", r.url)))
         page.goto(target.as_uri())
         page.wait_for_load_state("load")
         charts = page.locator("figure svg.chart")
@@ -242,6 +235,6 @@ def test_report_browser_renders_charts_without_errors_or_script(browser, store, 
         body = page.inner_text("body")
         assert HOSTILE_OUTLET in body and HOSTILE_TITLE in body and HOSTILE_VOICE in body
         assert page.title() == "report.duckdb · presslens corpus"
-        assert problems == [] and dialogs == [] and requests == []
+        assert seen == []
     finally:
         context.close()
