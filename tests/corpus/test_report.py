@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 from html.parser import HTMLParser
 
 import pytest
@@ -108,7 +110,7 @@ def test_report_has_the_four_charts_and_the_tables(store):
     assert figures == ["chart-over-time", "chart-techniques", "chart-one-sided", "chart-voices"]
     assert page.count("svg") == 4
     text = " ".join(page.text)
-    assert "12 analysed articles from 3 outlets" in text and "1 pending" in text
+    assert "12 analysed articles from 3 outlets · published 2026-01-10 to 2026-06-21" in text and "1 pending" in text
     assert "Articles per month and outlet" in text and "1 undated article not drawn" in text
     assert page.count("table") == 5
     rows = [a for t, a in page.tags if t == "tr"]
@@ -158,7 +160,8 @@ def test_report_periods_follow_the_date_span():
 def test_report_empty_store_renders(tmp_path):
     with open_store(tmp_path / "empty.duckdb", create=True) as s:
         page = _Page(corpus_report(s))
-    assert "No analysed articles yet" in " ".join(page.text) and page.count("svg") == 4
+    text = " ".join(page.text)
+    assert "No analysed articles yet" in text and "no publication dates" in text and page.count("svg") == 4
 
 
 def test_report_write_failure_is_pl560_and_leaves_nothing(tmp_path):
@@ -181,6 +184,9 @@ def test_report_cli_writes_a_file_or_stdout(store, tmp_path):
     out = runner.invoke(app, ["corpus", "report", "--db", path, "-o", str(target)])
     assert out.exit_code == 0, out.output
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask  # as any file the user writes, not private
     out = runner.invoke(app, ["corpus", "report", "--db", path, "--by", "month"])
     assert out.exit_code == 0 and "<svg" in out.stdout
     out = runner.invoke(app, ["corpus", "report", "--db", path, "-o", str(tmp_path / "no" / "dir.html")])

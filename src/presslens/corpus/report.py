@@ -243,7 +243,7 @@ def corpus_report(
         "version": __version__,
         "counts": {k: counts.get(k, 0) for k in ("analysed", "pending", "failed")},
         "outlets": len(by_source),
-        "span": f"{first.isoformat()} to {last.isoformat()}" if first and last else "no dated articles",
+        "span": f"published {first.isoformat()} to {last.isoformat()}" if first and last else "no publication dates",
         "filters": "; ".join(x for x in shown_filters if x),
         "by": ", ".join(keys),
         "charts": dashboard_charts(by_source, over_time, period, periods),
@@ -256,6 +256,12 @@ def corpus_report(
     })
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_report(html: str, out: str | os.PathLike[str]) -> None:
     """Write the page beside ``out`` then rename it into place: a failure leaves no half file (PL560)."""
     target = os.fspath(out)
@@ -265,6 +271,7 @@ def write_report(html: str, out: str | os.PathLike[str]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(html)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the page is meant to be opened and shared
         os.replace(tmp, target)
     except OSError as exc:
         if tmp is not None:
