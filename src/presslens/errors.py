@@ -245,6 +245,24 @@ class ReferenceMismatch(PresslensError):
 
     code = "PL421"
 
+# corpus questions (stats, export, search, report)
+class ExportFailed(PresslensError):
+    """A table, stats or report file could not be written (disk full, no permission)."""
+
+    code = "PL560"
+
+
+class SearchIndexMissing(PresslensError):
+    """A store opened read-only has no full-text index yet (a writable open builds it)."""
+
+    code = "PL561"
+
+
+class SearchUnavailable(PresslensError):
+    """DuckDB's full-text extension (the duckdb-extension-fts package) could not be loaded."""
+
+    code = "PL562"
+
 
 class InternalError(PresslensError):
     """An unexpected failure (a bug), reported on one line instead of a traceback."""

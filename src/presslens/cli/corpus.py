@@ -183,6 +183,175 @@ def status(
         _print_status(counts, outlets, last)
 
 
+@app.command("stats")
+def stats(
+    db: Optional[Path] = _DB,
+    by: str = typer.Option("source", "--by", help="Group by source, day, week, month, or a pair such as source,month."),
+    date_from: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="Published on or after (YYYY-MM-DD)."),
+    date_to: Optional[str] = typer.Option(None, "--to", metavar="DATE", help="Published on or before (YYYY-MM-DD)."),
+    source: list[str] = typer.Option([], "--source", metavar="NAME", help="Only this outlet (repeatable)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to FILE instead of stdout."),
+) -> None:
+    """Per outlet or period: quotes, voices, one-sided share, techniques per 1,000 words (own vs quoted), checks, events."""
+    from ..corpus.stats import corpus_stats
+    from ..store import open_store
+
+    with _reported():
+        if fmt not in ("table", "csv", "json", "parquet"):
+            from ..errors import UsageError
+
+            raise UsageError(f"--format takes table, csv, json or parquet, not {fmt!r}")
+        with open_store(db, read_only=True) as store:
+            rows = corpus_stats(store, by, date_from=date_from, date_to=date_to, sources=source)
+        _emit_stats(rows, fmt, output)
+
+
+def _emit_stats(rows, fmt: str, output: Optional[Path]) -> None:
+    import sys
+
+    from ..corpus.export import write_records
+
+    if fmt == "json":
+        text = json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n"
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+        return
+    if fmt in ("csv", "parquet"):
+        flat = [r.flat() for r in rows]
+        columns = list(dict.fromkeys(k for rec in flat for k in rec))
+        write_records(flat, fmt, stream=None if output else sys.stdout, out=output, columns=columns)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    keys = list(rows[0].group) if rows else ["source"]
+    for name in (*keys, "articles", "words", "quotes/art", "voices/art", "quoted", "one-sided",
+                 "tech/1k", "own/1k", "quoted/1k", "top voices"):
+        table.add_column(name, justify="left" if name in (*keys, "top voices") else "right")
+    for r in rows:
+        table.add_row(
+            *(_plain(str(v)) for v in r.group.values()), str(r.articles), str(r.words),
+            f"{r.quotes_per_article:.1f}", f"{r.voices_per_article:.1f}", f"{r.quoted_share:.0%}",
+            f"{r.one_sided_share:.0%}", f"{r.techniques_per_1000:.1f}", f"{r.own_techniques_per_1000:.1f}",
+            f"{r.quoted_techniques_per_1000:.1f}", _plain(", ".join(f"{n} ({q})" for n, q in r.top_voices[:3])),
+        )
+    if output is not None:
+        with open(output, "w", encoding="utf-8") as handle:
+            Console(file=handle, highlight=False, width=220).print(table)
+    else:
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=220)
+        console.print(table)
+
+
+@app.command("export")
+def export(
+    table: str = typer.Argument(..., help="articles, analyses, quotes, voices, entities, quantities, events, techniques, checks, ..."),
+    db: Optional[Path] = _DB,
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to FILE (needed for parquet)."),
+    date_from: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="Articles published on or after."),
+    date_to: Optional[str] = typer.Option(None, "--to", metavar="DATE", help="Articles published on or before."),
+    source: list[str] = typer.Option([], "--source", metavar="NAME", help="Only this outlet (repeatable)."),
+    status_: Optional[str] = typer.Option(None, "--status", help="Only articles with this status (pending, analysed, failed)."),
+) -> None:
+    """Stream any table out, each row with its article id and external id."""
+    import sys
+
+    from ..corpus.export import export_table
+    from ..store import open_store
+
+    with _reported():
+        with open_store(db, read_only=True) as store:
+            n = export_table(store, table, fmt=fmt, out=output, stream=sys.stdout, sources=source,
+                             date_from=date_from, date_to=date_to, status=status_)
+        if output is not None:
+            typer.echo(f"{n} rows written to {output}", err=True)
+
+
+@app.command("search")
+def search(
+    query: str = typer.Argument(..., metavar="QUERY", help="Words to look for in titles and texts (any words; no syntax)."),
+    db: Optional[Path] = _DB,
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=1000, help="Show at most N articles."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
+) -> None:
+    """Full-text search over titles and texts, best match first (BM25), with ids, outlets, dates and a snippet."""
+    from ..corpus.search import index_state, search as run_search
+    from ..errors import UsageError
+    from ..store import open_store
+
+    with _reported():
+        if fmt not in ("table", "jsonl"):
+            raise UsageError(f"--format takes table or jsonl, not {fmt!r}")
+        with open_store(db, read_only=True) as store:
+            state = index_state(store)
+        if not state.current:
+            # The index follows `corpus add` lazily: rebuilt here, in the one writable open.
+            typer.echo(f"building the search index over {state.articles} articles ...", err=True)
+            with open_store(db) as store:
+                hits = run_search(store, query, limit)
+        else:
+            with open_store(db, read_only=True) as store:
+                hits = run_search(store, query, limit)
+        if fmt == "jsonl":
+            for hit in hits:
+                typer.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+            return
+        _print_hits(hits)
+
+
+def _print_hits(hits) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=200)
+    if not hits:
+        console.print("no articles found")
+        return
+    table = Table(show_edge=False, show_lines=True)
+    for name, justify in (("id", "right"), ("external id", "left"), ("outlet", "left"), ("date", "left"),
+                          ("score", "right"), ("title and snippet", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for h in hits:
+        text = _plain(" ".join((h.title or "(no title)").split()))
+        text.stylize("bold")
+        text.append("\n" + " ".join(h.snippet.split()))
+        table.add_row(str(h.article_id), _plain(h.external_id or ""), _plain(h.source or "(unknown)"),
+                      h.published or "", f"{h.score:.2f}", text)
+    console.print(table)
+
+
+@app.command("report")
+def report(
+    db: Optional[Path] = _DB,
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the page to FILE instead of stdout."),
+    by: str = typer.Option("source", "--by", help="Group the tables by source, day, week, month, or a pair such as source,month."),
+    date_from: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="Published on or after (YYYY-MM-DD)."),
+    date_to: Optional[str] = typer.Option(None, "--to", metavar="DATE", help="Published on or before (YYYY-MM-DD)."),
+    source: list[str] = typer.Option([], "--source", metavar="NAME", help="Only this outlet (repeatable)."),
+) -> None:
+    """One self-contained HTML dashboard: the stats tables and charts per outlet and over time."""
+    from ..corpus.report import corpus_report, write_report
+    from ..store import open_store
+
+    with _reported():
+        with open_store(db, read_only=True) as store:
+            page = corpus_report(store, by=by, date_from=date_from, date_to=date_to, sources=source)
+        if output is None:
+            typer.echo(page, nl=False)
+        else:
+            write_report(page, output)
+            typer.echo(f"dashboard written to {output}", err=True)
+
+
 def _print_status(counts, outlets, last) -> None:
     from rich.console import Console
     from rich.table import Table
