@@ -97,6 +97,11 @@ def load_extension(con: duckdb.DuckDBPyConnection) -> None:
         raise errors.SearchUnavailable(f"DuckDB could not load its full-text extension from {path}: {exc}") from None
 
 
+def query_words(query: str) -> list[str]:
+    """The words of a user's query that the index matches (letters and digits of any script)."""
+    return _WORD.findall((query or "")[:MAX_QUERY])
+
+
 def _sql_string(value: str) -> str:
     return value.replace("'", "''")
 
@@ -148,8 +153,7 @@ def search(store: Any, query: str, limit: int = 20) -> list[SearchHit]:
     when it has none. An empty query, or one with no words, finds nothing.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
-    query = (query or "")[:MAX_QUERY]
-    words = _WORD.findall(query)
+    words = query_words(query)
     state = ensure_index(store)
     if not state.exists:
         raise errors.SearchIndexMissing(

@@ -94,7 +94,7 @@ def list_articles(store, query: ArticleQuery) -> tuple[list[dict[str, Any]], str
     """One page of articles matching ``query`` and the cursor of the next page (None at the end)."""
     query.check_values()
     key, kind = SORTS[query.sort]
-    where, params = _article_filters(query)
+    where, params = _article_filters(query, _full_text(store) if query.q else False)
     if query.cursor:
         value, last_id = decode_cursor(query.cursor)
         op = "<" if query.order == "desc" else ">"
@@ -125,7 +125,20 @@ def list_articles(store, query: ArticleQuery) -> tuple[list[dict[str, Any]], str
     return rows, following
 
 
-def _article_filters(query: ArticleQuery) -> tuple[list[str], list[Any]]:
+def _full_text(store) -> bool:
+    """Whether the store's full-text index can answer ``q`` (brought up to date on a writable store)."""
+    from ..corpus import search
+
+    try:
+        if not search.ensure_index(store).current:
+            return False
+        search.load_extension(store.con)
+    except errors.PresslensError:  # no extension or no index: the substring match still answers
+        return False
+    return True
+
+
+def _article_filters(query: ArticleQuery, full_text: bool = False) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if query.source is not None:
@@ -154,7 +167,14 @@ def _article_filters(query: ArticleQuery) -> tuple[list[str], list[Any]]:
             " OR EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND contains(lower(e.name), lower(?))))"
         )
         params += [query.name, query.name]
-    if query.q:
+    if query.q and full_text:
+        # the corpus search's index: stemmed, accent-folded words of title and text
+        from ..corpus.search import query_words
+
+        words = query_words(query.q)
+        where.append("fts_main_articles.match_bm25(a.id, ?) IS NOT NULL" if words else "false")
+        params += [" ".join(words)] if words else []
+    elif query.q:
         where.append("(contains(lower(coalesce(a.title, '')), lower(?)) OR contains(lower(a.text), lower(?)))")
         params += [query.q, query.q]
     return where, params
