@@ -27,13 +27,6 @@ from ..store.db import AnalysisResult, PendingArticle, Store
 
 UNKNOWN = "__HIVE_DEFAULT_PARTITION__"  # the hive name for a missing partition value
 
-_COLUMNS = (
-    "article_id", "external_id", "source", "month", "published", "title", "url", "words", "status",
-    "error_code", "error_message", "analysis_version", "analysed", "quoted_share", "one_sided",
-    "quotes", "techniques", "analysis",
-)
-
-
 def part_name(ids: Sequence[int]) -> str:
     """The same batch of articles always gets the same file name."""
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:12]
@@ -99,7 +92,10 @@ def write_parts(root: str | os.PathLike, records: Sequence[PendingArticle], resu
             pq.write_table(table, temp, compression="zstd")
             os.replace(temp, final)
         except OSError as exc:
-            temp.unlink(missing_ok=True)
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass
             raise errors.PartWriteFailed(f"cannot write {final}: {exc.strerror or exc}") from None
         written.append(str(final))
     return written
