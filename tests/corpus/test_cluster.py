@@ -262,3 +262,37 @@ def test_cluster_worker_with_another_version_is_refused_naming_both(cluster, tmp
     assert "0.0.0-other+" in message and worker_version() in message
     with open_store(db, read_only=True) as store:
         assert store.counts()["pending"] == 4
+
+
+def test_cluster_article_that_kills_its_worker_is_failed_with_its_code_and_the_run_goes_on(cluster, tmp_path):
+    crasher = tmp_path / "crash_on_marker.py"
+    crasher.write_text(textwrap.dedent("""
+        import os
+        import presslens.corpus.worker as worker
+
+        real = getattr(worker, "unpatched_analyze_batch", worker.analyze_batch)  # preloads may run twice
+        worker.unpatched_analyze_batch = real
+
+        def analyze_batch(records, settings=None):
+            if any("CRASH-HERE" in r.text for r in records):
+                os._exit(1)  # as an out-of-memory kill would
+            return real(records, settings)
+
+        worker.analyze_batch = analyze_batch
+    """))
+    db = tmp_path / "corpus.duckdb"
+    with open_store(db, create=True) as store:
+        store.add_batch([NewArticle(f"art-{i}", article(i) + (" CRASH-HERE" if i == 1 else "")) for i in range(4)])
+    os.environ["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = "0"  # give up after one death, not three
+    try:
+        address = cluster.start_scheduler()
+    finally:
+        del os.environ["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"]
+    cluster.start_worker("fragile", "--preload", str(crasher))
+    monitor(address, 1).close()
+    with open_store(db) as store:
+        progress = analyze_on_cluster(store, address, batch_size=2, timeout=120)
+        assert (progress.done, progress.failed) == (4, 1)
+        rows = dict(store.query("SELECT external_id, coalesce(error_code, status) FROM articles"))
+        assert rows == {"art-0": "analysed", "art-1": "PL520", "art-2": "analysed", "art-3": "analysed"}
+        assert store.query("SELECT count(*), count(DISTINCT article_id) FROM analyses")[0] == (3, 3)
