@@ -57,3 +57,11 @@ def test_corpus_commands_refuse_a_file_that_is_not_a_store(tmp_path):
 def test_corpus_analyze_without_a_store_says_how_to_make_one(tmp_path):
     result = invoke("corpus", "analyze", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 2 and result.stderr.startswith("PL500: ") and "corpus add" in result.stderr
+
+
+def test_corpus_add_of_nothing_readable_exits_1_and_records_why(tmp_path):
+    db = tmp_path / "c.duckdb"
+    result = invoke("corpus", "add", tmp_path / "typo", "--db", db)
+    assert result.exit_code == 1 and "1 failed" in result.stdout
+    status = json.loads(invoke("corpus", "status", "--json", "--db", db).stdout)
+    assert [e["code"] for e in status["errors"]] == ["PL100"]

@@ -176,3 +176,62 @@ def test_analyze_killed_inside_a_transaction_loses_nothing(tmp_path):
         assert store.counts()["pending"] == 1
         analyze_store(store, workers=0)
     _assert_exactly_once(path, 2)
+
+
+def _wait_for_commits(proc: subprocess.Popen, wal: Path, commits: int, within: float = 300) -> None:
+    seen, last = 0, _wal_changes(wal, None)
+    deadline = time.monotonic() + within
+    while seen < commits and proc.poll() is None and time.monotonic() < deadline:
+        now = _wal_changes(wal, last)
+        if now != last and now is not None:
+            seen, last = seen + 1, now
+        time.sleep(0.02)
+    assert seen >= commits, "the run committed nothing"
+
+
+def test_analyze_ctrl_c_stops_after_the_batches_in_hand(tmp_path):
+    path = tmp_path / "c.duckdb"
+    n = 30
+    _store(path, n)
+    cmd = [*PRESSLENS, "corpus", "analyze", "--db", str(path), "--workers", "1", "--batch-size", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _wait_for_commits(proc, Path(str(path) + ".wal"), 1)
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err and "stopping after the batches in hand" in err
+        assert "pending" in out
+        assert _session_gone(proc.pid)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    with open_store(path) as store:
+        counts = store.counts()
+        assert counts["analysed"] + counts["pending"] == n and 0 < counts["analysed"] < n
+        analyze_store(store, workers=0)
+    _assert_exactly_once(path, n)
+
+
+def test_analyze_worker_killed_mid_run_is_replaced_and_its_batch_redone(tmp_path):
+    import psutil
+
+    path = tmp_path / "c.duckdb"
+    n = 16
+    _store(path, n)
+    cmd = [*PRESSLENS, "corpus", "analyze", "--db", str(path), "--workers", "1", "--batch-size", "4"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _wait_for_commits(proc, Path(str(path) + ".wal"), 1)
+        workers = [
+            p for p in psutil.Process(proc.pid).children(recursive=True) if "resource_tracker" not in " ".join(p.cmdline())
+        ]
+        assert len(workers) == 1
+        workers[0].kill()  # as the out-of-memory killer would
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+        assert out.startswith(f"{n} analysed, 0 failed") or "0 failed" in out, out
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    _assert_exactly_once(path, n)

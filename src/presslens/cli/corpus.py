@@ -47,6 +47,9 @@ def add(
     date_field: str = typer.Option("published", "--date-field", help="Record field holding the publication date."),
     id_field: str = typer.Option("id", "--id-field", help="Record field holding your own id (kept as external_id)."),
     url_field: str = typer.Option("url", "--url-field", help="Record field holding the URL."),
+    no_fetch: bool = typer.Option(
+        False, "--no-fetch", help="Feed items with only a summary: keep the summary instead of fetching the page."
+    ),
 ) -> None:
     """Add articles to the store (exact copies are linked, not stored twice)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -60,7 +63,7 @@ def add(
         names = FieldMap(
             text=text_field, title=title_field, source=source_field, published=date_field, id=id_field, url=url_field
         )
-        options = ingest.ReadOptions(fields=names, lenient_dates=True)
+        options = ingest.ReadOptions(fields=names, lenient_dates=True, fetch_pages=not no_fetch)
         console = _console()
         with open_store(db, create=True) as store:
             columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -71,7 +74,7 @@ def add(
                     bar.update(
                         task,
                         description=f"read {c.read} · added {c.added} · duplicate {c.duplicate} · "
-                        f"already stored {c.known} · failed {c.failed}",
+                        f"already stored {c.known} · failed {c.failed} · skipped {c.skipped}",
                     )
 
                 counts = add_sources(store, sources, options=options, on_item=show)
@@ -82,10 +85,12 @@ def add(
                 console.print(f"... and {counts.warned - len(counts.warnings)} more date warnings", highlight=False)
             typer.echo(
                 f"{counts.added} added, {counts.duplicate} duplicate, {counts.known} already stored, "
-                f"{counts.failed} failed; store: {store.path}"
+                f"{counts.failed} failed, {counts.skipped} archive records skipped; store: {store.path}"
             )
             if counts.failed:
                 typer.echo("see 'presslens corpus status' for the errors", err=True)
+                if not (counts.added or counts.duplicate or counts.known):
+                    raise typer.Exit(1)  # nothing at all could be read
 
 
 @app.command("analyze")

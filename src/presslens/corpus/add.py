@@ -7,7 +7,7 @@ whatever it yielded before failing has been kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from .. import ingest
@@ -26,6 +26,7 @@ class AddCounts:
     duplicate: int = 0
     known: int = 0  # already in the store under the same id (adding a source again adds nothing)
     failed: int = 0
+    skipped: int = 0  # archive records that are not HTML pages with HTTP 200
     warnings: list[str] = field(default_factory=list)  # the first few; ``warned`` counts them all
     warned: int = 0
     read: int = 0  # items read so far, stored or not yet committed
@@ -59,8 +60,12 @@ def add_sources(
 ) -> AddCounts:
     """Read every source and add its articles; returns the counts (also passed to ``on_item``)."""
     settings = settings or Settings()
-    options = options or ingest.ReadOptions(lenient_dates=True)
     counts = AddCounts()
+
+    def skipped(why: str) -> None:
+        counts.skipped += 1
+
+    options = replace(options or ingest.ReadOptions(lenient_dates=True), on_skip=skipped)
     batch: list[NewArticle | Rejection] = []
 
     def flush() -> None:

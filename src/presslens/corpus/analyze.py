@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections import deque
@@ -22,10 +21,14 @@ from typing import Callable, Iterator, Protocol
 
 from .. import errors
 from ..config import Settings
-from ..store.db import AnalysisResult, PendingArticle, Store
-from .worker import analyze_batch
+from ..store.db import Store
+from ..store.items import AnalysisResult, PendingArticle
+from .worker import analyze_batch, init_worker
 
 BATCH = 8
+# A worker is replaced by a fresh one after this many batches: memory a long run fragments
+# (Python's allocator, the ONNX runtime's arena) is handed back to the system.
+RECYCLE_AFTER = 100
 
 
 class Stop(Protocol):
@@ -112,23 +115,27 @@ def _pooled(
     exhausted = False
     try:
         while True:
-            if not stop.is_set():
-                if singles:
-                    if not inflight:  # one at a time, so a second death names its article
-                        one = [singles.popleft()]
-                        retrying = pool.submit(analyze_batch, one, settings)
-                        inflight[retrying] = one
-                else:
-                    while not exhausted and len(inflight) < workers + 1:
-                        batch = next(batches, None)
-                        if batch is None:
-                            exhausted = True
-                        else:
-                            inflight[pool.submit(analyze_batch, batch, settings)] = batch
-            if not inflight:
-                return stop.is_set()
-            done, _ = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)
             broken = False
+            try:
+                if not stop.is_set():
+                    if singles:
+                        if not inflight:  # one at a time, so a second death names its article
+                            retrying = pool.submit(analyze_batch, [singles[0]], settings)
+                            inflight[retrying] = [singles.popleft()]
+                    else:
+                        while not exhausted and len(inflight) < workers + 1:
+                            batch = next(batches, None)
+                            if batch is None:
+                                exhausted = True
+                            else:
+                                singles.extend(batch)  # held here until the pool has taken it
+                                inflight[pool.submit(analyze_batch, batch, settings)] = batch
+                                singles.clear()
+            except BrokenProcessPool:  # a worker died since the last look: the pool takes nothing more
+                broken = True
+            if not inflight and not broken:
+                return stop.is_set()
+            done = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)[0] if inflight else set()
             for fut in done:
                 batch = inflight.pop(fut)
                 try:
@@ -161,8 +168,9 @@ def _pool(workers: int, settings: Settings) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
+        initializer=init_worker,
         initargs=(os.getpid(),),
+        max_tasks_per_child=RECYCLE_AFTER,
     )
 
 
@@ -171,19 +179,3 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         if proc.is_alive():
             proc.terminate()
     pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _init_worker(parent: int) -> None:
-    """Ctrl-C is the parent's to handle; a worker whose parent died (kill -9) exits too."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while True:
-            if os.getppid() != parent:
-                os._exit(0)
-            time.sleep(1.0)
-
-    threading.Thread(target=watch, name="presslens-parent-watch", daemon=True).start()
-    from .. import nlp
-
-    nlp.load()

@@ -8,6 +8,10 @@ The pipeline loads once per process (cached) and the parse of each batch is free
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import threading
+import time
 from contextlib import nullcontext
 from functools import lru_cache
 from importlib import resources
@@ -17,8 +21,12 @@ from .. import __version__, errors, ingest
 from ..config import Settings
 from ..errors import PresslensError
 from ..model import Article
-from ..store.db import AnalysisResult, PendingArticle
+from ..store.items import AnalysisResult, PendingArticle
 from .run import analyze_items
+
+
+# Characters of text parsed together in one worker (a few news articles; one long one alone).
+GROUP_CHARS = 24_000
 
 
 @lru_cache(maxsize=1)
@@ -62,14 +70,32 @@ def analyze_batch(records: Sequence[PendingArticle], settings: Settings | None =
         except PresslensError as exc:
             items.append(ingest.Loaded(origin=origin, error=exc))
     out: list[AnalysisResult] = []
-    with _memory_zone():
-        for rec, outcome in zip(records, analyze_items(items, settings=settings, batch_size=max(1, len(items)))):
-            if outcome.analysis is not None:
-                out.append(AnalysisResult(rec.id, outcome.analysis.model_dump_json(), version=version))
-            else:
-                err = outcome.error or errors.InternalError("no analysis came back")
-                out.append(AnalysisResult(rec.id, None, err.code, err.message, version))
+    for group in _by_size(list(zip(records, items))):
+        with _memory_zone():
+            outcomes = analyze_items([it for _, it in group], settings=settings, batch_size=len(group))
+            for (rec, _), outcome in zip(group, outcomes):
+                if outcome.analysis is not None:
+                    out.append(AnalysisResult(rec.id, outcome.analysis.model_dump_json(), version=version))
+                else:
+                    err = outcome.error or errors.InternalError("no analysis came back")
+                    out.append(AnalysisResult(rec.id, None, err.code, err.message, version))
     return out
+
+
+def _by_size(pairs: list[tuple[PendingArticle, ingest.Loaded]]) -> list[list[tuple[PendingArticle, ingest.Loaded]]]:
+    """Consecutive groups of at most `GROUP_CHARS` characters (an article longer than that alone):
+    spaCy's working memory grows with the text parsed together, so long articles go fewer at a time."""
+    groups: list[list[tuple[PendingArticle, ingest.Loaded]]] = []
+    size = 0
+    for pair in pairs:
+        n = len(pair[0].text)
+        if groups and size + n <= GROUP_CHARS:
+            groups[-1].append(pair)
+            size += n
+        else:
+            groups.append([pair])
+            size = n
+    return groups
 
 
 def _memory_zone():
@@ -79,3 +105,19 @@ def _memory_zone():
     model = nlp.load()
     zone = getattr(model, "memory_zone", None)
     return zone() if zone is not None else nullcontext()
+
+
+def init_worker(parent: int) -> None:
+    """Ctrl-C is the parent's to handle; a worker whose parent died (kill -9) exits too."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="presslens-parent-watch", daemon=True).start()
+    from .. import nlp
+
+    nlp.load()

@@ -9,18 +9,19 @@ folder, a malformed JSON line) become error items so the rest goes on.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import errors
 from ..config import Settings
 from ..errors import PresslensError
 from ..model import Article, Span
-from . import meta, records, text as _text, web
+from . import feeds, meta, records, text as _text, warc, web
 
 __all__ = ["Loaded", "ReadOptions", "from_text", "read", "with_metadata", "validate_published", "SUFFIXES"]
 
@@ -29,7 +30,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | CSV_SUFFIXES
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | CSV_SUFFIXES | feeds.FEED_SUFFIXES
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLANK_AFTER = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -68,6 +69,10 @@ class ReadOptions:
     fields: records.FieldMap = records.DEFAULT_FIELDS
     # A corpus keeps a date it cannot read (with a PL530 warning) instead of refusing the record.
     lenient_dates: bool = False
+    # Feed items that carry only a summary: fetch the linked page (False: keep the summary).
+    fetch_pages: bool = True
+    # Told about each archive record passed over (not an HTML page, not HTTP 200).
+    on_skip: Callable[[str], None] | None = None
 
 
 _DEFAULT_OPTIONS = ReadOptions()
@@ -276,6 +281,8 @@ def _read_url(url: str, settings: Settings, options: ReadOptions) -> Iterator[Lo
         kind = "records"
     elif ct == "text/csv":
         kind = "csv"
+    elif ct in feeds.FEED_TYPES:
+        kind = "feed"
     elif ct.startswith(("image/", "audio/", "video/", "font/")) or ct in {"application/pdf", "application/zip"}:
         raise errors.NotText(f"{url} is not text (the server sent {ct})")
     else:  # missing, octet-stream, other text/*: look at the bytes
@@ -316,11 +323,15 @@ def _kind(path: Path) -> str | None:
         return "records"
     if suffix in CSV_SUFFIXES:
         return "csv"
+    if suffix in feeds.FEED_SUFFIXES:
+        return "feed"
     return None
 
 
 def _read_file(path: Path, settings: Settings, options: ReadOptions = _DEFAULT_OPTIONS) -> Iterator[Loaded]:
     origin = str(path)
+    if warc.is_warc(path):
+        return _read_warc(path, settings, options)
     kind = _kind(path)
     if kind == "records" and path.suffix.lower() in LINE_SUFFIXES:
         return _records_from_lines(path, settings, options)
@@ -332,10 +343,23 @@ def _read_file(path: Path, settings: Settings, options: ReadOptions = _DEFAULT_O
     return _from_bytes(data, origin=origin, kind=kind, settings=settings, options=options)
 
 
+def _read_warc(path: Path, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
+    limit = _raw_limit("html", settings)
+    for origin, rid, body, url, charset in warc.pages(path, max_bytes=limit, on_skip=options.on_skip):
+        try:
+            if len(body) > limit:
+                _text.check_size(len(body), origin, limit)
+            for item in _from_bytes(body, origin=origin, kind="html", settings=settings, url=url, declared=charset):
+                item.external_id = rid
+                yield item
+        except PresslensError as exc:
+            yield Loaded(origin=origin, error=exc, external_id=rid)
+
+
 def _raw_limit(kind: str | None, settings: Settings) -> int | None:
     if kind in ("records", "csv"):
         return None  # a collection: each record is held to max_bytes instead
-    if kind == "html":  # markup weighs more than the body it carries; the body is capped too
+    if kind in ("html", "feed"):  # markup weighs more than the body it carries; the body is capped too
         return max(settings.max_bytes, settings.fetch_max_bytes)
     return settings.max_bytes
 
@@ -367,11 +391,15 @@ def _from_bytes(
     """Items from one blob; raises for problems with the blob as a whole."""
     if not data:
         raise errors.EmptyInput(f"{origin} is empty")
+    if kind == "feed":
+        return _read_feed(data, origin=origin, settings=settings, options=options)
     if kind == "html":
         declared = declared or _text.declared_charset(data)
     decoded = _text.decode(data, origin=origin, limit=_raw_limit(kind, settings) if kind else None, declared=declared)
     content = decoded.text
-    if kind is None:  # sniff: markup, JSON records, or plain text
+    if kind is None:  # sniff: a feed, markup, JSON records, or plain text
+        if feeds.looks_like_feed(content):
+            return _read_feed(data, origin=origin, settings=settings, options=options)
         if _html_module().looks_like_html(content):
             kind = "html"
             if declared is None and decoded.warnings:  # a page that declares its charset beats our guess
@@ -397,6 +425,46 @@ def _from_bytes(
     else:
         article = _build(content, origin=origin, settings=settings, url=url, warnings=decoded.warnings)
     return iter([Loaded(origin=origin, article=article)])
+
+
+def _read_feed(data: bytes, *, origin: str, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
+    found = feeds.items(data, origin=origin)
+    first = next(found, None)  # a document that is not a feed fails here, as a whole
+    if first is None:
+        raise errors.EmptyInput(f"{origin} is a feed without items")
+    return _feed_articles(first, found, origin=origin, settings=settings, options=options)
+
+
+def _feed_articles(
+    first: feeds.FeedItem, rest: Iterator[feeds.FeedItem], *, origin: str, settings: Settings, options: ReadOptions
+) -> Iterator[Loaded]:
+    for item in itertools.chain([first], rest):
+        where = f"{origin}#{item.guid}"
+        warnings: list[str] = []
+        published = meta.normalise_date(item.published_raw)
+        if item.published_raw and published is None:
+            warnings.append(errors.warning(errors.W_DATE_KEPT, f"{where}: the date {item.published_raw!r} could not be read; kept as given"))
+        try:
+            article = _feed_article(item, where=where, settings=settings, options=options, warnings=warnings)
+            article = with_metadata(article, title=item.title, published=published, source=item.source, url=item.link)
+            yield Loaded(origin=where, article=article, external_id=item.guid, published_raw=item.published_raw)
+        except PresslensError as exc:
+            yield Loaded(origin=where, error=exc, external_id=item.guid)
+
+
+def _feed_article(item: feeds.FeedItem, *, where: str, settings: Settings, options: ReadOptions, warnings: list[str]) -> Article:
+    """The item's full content; else its page (fetched); else, with fetching off, its summary."""
+    if item.content:
+        return _build(feeds.fragment_text(item.content), origin=where, settings=settings, title=item.title, warnings=warnings)
+    if options.fetch_pages and item.link and web.is_url(item.link):
+        fetched = web.fetch(item.link, settings=settings)
+        for loaded in _from_bytes(fetched.data, origin=where, kind="html", settings=settings, url=fetched.url, declared=fetched.charset):
+            if loaded.error is not None:
+                raise loaded.error
+            return loaded.article.model_copy(update={"warnings": [*loaded.article.warnings, *warnings]})
+    if item.summary:
+        return _build(feeds.fragment_text(item.summary), origin=where, settings=settings, title=item.title, warnings=warnings)
+    raise errors.EmptyInput(f"{where} has no content, no summary and no page to fetch")
 
 
 def _parses_as_records(content: str) -> bool:

@@ -5,25 +5,18 @@
 ...     store.counts()
 
 The schema lives in `schema.py` (versioned, migrated forward on open); `db.py` opens,
-adds, hands out pending articles, writes results in transactions and counts.
+adds, hands out pending articles, writes results in transactions and counts; `items.py`
+holds the values passed in and out. DuckDB itself is imported only when `db` is used,
+so analysing workers never load it.
 """
 
-from .db import (
-    DEFAULT_PATH,
-    AnalysisResult,
-    ErrorRow,
-    NewArticle,
-    PendingArticle,
-    Rejection,
-    Store,
-    content_hash,
-    default_path,
-    open_store,
-)
+from .items import AnalysisResult, ErrorRow, NewArticle, PendingArticle, Rejection
 from .schema import FINDING_TABLES, RESULT_TABLES, SCHEMA_VERSION
 
+_FROM_DB = ("DEFAULT_PATH", "Store", "content_hash", "default_path", "open_store")
+
 __all__ = [
-    "DEFAULT_PATH",
+    *_FROM_DB,
     "FINDING_TABLES",
     "RESULT_TABLES",
     "SCHEMA_VERSION",
@@ -32,8 +25,12 @@ __all__ = [
     "NewArticle",
     "PendingArticle",
     "Rejection",
-    "Store",
-    "content_hash",
-    "default_path",
-    "open_store",
 ]
+
+
+def __getattr__(name: str):
+    if name in _FROM_DB:
+        from . import db
+
+        return getattr(db, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

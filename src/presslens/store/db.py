@@ -11,7 +11,6 @@ import hashlib
 import os
 import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -20,6 +19,7 @@ import duckdb
 from .. import errors
 from ..model import Analysis
 from . import rows as _rows
+from .items import AnalysisResult, ErrorRow, NewArticle, PendingArticle, Rejection
 from .schema import FINDING_TABLES, FORMAT, MIGRATIONS, RESULT_TABLES, SCHEMA_VERSION
 
 DEFAULT_PATH = "presslens.duckdb"
@@ -36,66 +36,6 @@ def content_hash(text: str) -> str:
     """sha256 of the text with Unicode and whitespace normalised: equal for exact copies."""
     norm = " ".join(unicodedata.normalize("NFC", text).split())
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@dataclass(frozen=True)
-class NewArticle:
-    """An article to add; ``published`` is an ISO date or None, ``published_raw`` what the source said."""
-
-    external_id: str
-    text: str
-    title: str | None = None
-    url: str | None = None
-    source: str | None = None
-    author: str | None = None
-    published: str | None = None
-    published_raw: str | None = None
-    origin: str | None = None
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """An item that could not be added, with its coded error."""
-
-    external_id: str
-    error_code: str
-    error_message: str
-    origin: str | None = None
-
-
-@dataclass(frozen=True)
-class PendingArticle:
-    """A stored article waiting for analysis: everything a worker needs, nothing else."""
-
-    id: int
-    external_id: str | None
-    text: str
-    title: str | None = None
-    url: str | None = None
-    source: str | None = None
-    author: str | None = None
-    published: str | None = None
-    origin: str | None = None
-
-
-@dataclass(frozen=True)
-class AnalysisResult:
-    """A worker's answer for one article: the analysis JSON, or the coded error that stopped it."""
-
-    article_id: int
-    analysis_json: str | None
-    error_code: str | None = None
-    error_message: str | None = None
-    version: str | None = None
-
-
-@dataclass(frozen=True)
-class ErrorRow:
-    when: _dt.datetime | None
-    article_id: int | None
-    external_id: str | None
-    error_code: str
-    error_message: str | None
 
 
 def _now() -> _dt.datetime:
@@ -390,6 +330,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Fal
     except duckdb.Error as exc:
         raise _mapped(exc, path) from None
     try:
+        con.execute("SET enable_progress_bar = false")  # DuckDB would draw it on stdout, inside our output
         version = _check(con, path)
         if version < SCHEMA_VERSION:
             if read_only:
