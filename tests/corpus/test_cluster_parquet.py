@@ -7,7 +7,7 @@ import pytest
 from presslens import errors
 from presslens.config import Settings
 from presslens.corpus import analyze_batch
-from presslens.corpus.cluster import run_batch, worker_version
+from presslens.corpus.dask_worker import run_batch, worker_version
 from presslens.corpus.dask_parquet import UNKNOWN, part_name, stats_from_parquet, stats_from_store, write_parts
 from presslens.store import NewArticle, open_store
 

@@ -12,7 +12,6 @@ retried article by article, and an article that fails alone is recorded failed w
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
 import time
@@ -20,15 +19,16 @@ import uuid
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
-
-from distributed.diagnostics.plugin import WorkerPlugin
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .. import errors
 from ..config import Settings
-from ..store.db import AnalysisResult, PendingArticle, Store
-from . import worker as _worker
+from ..store.items import AnalysisResult, PendingArticle
+from .dask_worker import PipelineLoader, mismatch_message, run_batch, worker_version
 from .analyze import BATCH, Progress, Stop, default_workers
+
+if TYPE_CHECKING:  # workers never import DuckDB
+    from ..store.db import Store
 
 DEFAULT_TIMEOUT = 30.0  # seconds to reach the scheduler, wait for a worker, or wait for a lost scheduler
 DEFAULT_BATCH_TIMEOUT = 600.0
@@ -38,63 +38,6 @@ _POLL = 0.5
 @dataclass
 class ClusterProgress(Progress):
     workers: int = 0
-
-
-# ---------------------------------------------------------------------- worker side
-
-
-def worker_version() -> str:
-    """What a worker must share with the client: presslens's version and the shipped data's hash."""
-    return _worker.analysis_version()
-
-
-class PipelineLoader(WorkerPlugin):
-    """Dask worker plugin: load the pipeline once when a worker starts, off its event loop."""
-
-    name = "presslens-pipeline"
-
-    async def setup(self, worker) -> None:
-        from .. import nlp
-
-        await asyncio.get_running_loop().run_in_executor(None, nlp.load)
-
-    def teardown(self, worker) -> None:
-        pass
-
-
-def run_batch(
-    records: Sequence[PendingArticle], settings: Settings, expected: str, output: str | None = None
-) -> list[AnalysisResult]:
-    """The task a worker runs: refuse on a version mismatch, else analyse (and write parts).
-
-    With ``output`` the analysis JSON goes into Parquet part files and only statuses come back.
-    """
-    found = worker_version()
-    if found != expected:
-        raise errors.WorkerVersionMismatch(_mismatch(_worker_name(), found, expected))
-    results = _worker.analyze_batch(records, settings)
-    if output is None:
-        return results
-    from .dask_parquet import write_parts
-
-    write_parts(output, records, results)
-    return [AnalysisResult(r.article_id, None, r.error_code, r.error_message, r.version) for r in results]
-
-
-def _worker_name() -> str:
-    try:
-        from distributed import get_worker
-
-        return get_worker().address
-    except (ImportError, ValueError):
-        return "a worker"
-
-
-def _mismatch(where: str, found: str, expected: str) -> str:
-    return (
-        f"the Dask worker at {where} runs presslens {found}, this client runs presslens {expected}; "
-        "install the same presslens on every worker (same version, same word lists and models)"
-    )
 
 
 # ---------------------------------------------------------------------- client side
@@ -146,7 +89,7 @@ def check_workers(client, expected: str) -> int:
         ) from None
     for address, version in sorted(found.items()):
         if version != expected:
-            raise errors.WorkerVersionMismatch(_mismatch(address, version, expected))
+            raise errors.WorkerVersionMismatch(mismatch_message(address, version, expected))
     return len(found)
 
 

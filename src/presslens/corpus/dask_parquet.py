@@ -19,11 +19,14 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 from urllib.parse import quote
 
 from .. import errors
-from ..store.db import AnalysisResult, PendingArticle, Store
+from ..store.items import AnalysisResult, PendingArticle
+
+if TYPE_CHECKING:  # workers never import DuckDB
+    from ..store.db import Store
 
 UNKNOWN = "__HIVE_DEFAULT_PARTITION__"  # the hive name for a missing partition value
 
