@@ -187,8 +187,11 @@ class _Run:
                     return
                 self.collect()
         finally:
-            if self.inflight:
-                self.client.cancel(list(self.inflight))
+            if self.inflight and self._live():
+                try:
+                    self.client.cancel(list(self.inflight))
+                except Exception:  # leaving anyway; the scheduler drops them with this client
+                    pass
 
     def collect(self) -> None:
         """Results of the batches done within one poll (futures update from the client's own thread)."""
