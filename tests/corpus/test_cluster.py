@@ -147,10 +147,8 @@ def test_cluster_worker_killed_mid_run_every_article_once_and_equal_to_a_local_r
     local, dist = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
     fill(local, n)
     fill(dist, n)
-    t0 = time.monotonic()
     with open_store(local) as store:
         analyze_store(store, workers=0)
-    print(f"local run {time.monotonic() - t0:.1f} s")
     address = cluster.start_scheduler()
     cluster.start_worker("w0")
     victim = cluster.start_worker("w1")
@@ -178,7 +176,6 @@ def test_cluster_worker_killed_mid_run_every_article_once_and_equal_to_a_local_r
             time.sleep(0.2)
         assert killed and run.poll() is None, "the worker must die while the run is under way"
         out, err = run.communicate(timeout=240)
-        print(f"cluster run done at {time.monotonic() - t0:.1f} s")
     finally:
         watch.close()
     assert run.returncode == 0, err
