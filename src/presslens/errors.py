@@ -10,6 +10,8 @@ a corpus run records them per item and carries on. Codes never change meaning.
 4xx  evaluation data
 5xx  corpus store and corpus runs (500-539)
 6xx  web server (presslens serve) and its requests
+
+5xx  corpus store and corpus runs (500-539), cluster runs on Dask (540-559)
 999  internal error (a bug: please report it)
 """
 
@@ -149,6 +151,46 @@ class WorkerCrashed(PresslensError):
 
 # Warning (never raised): a date that could not be read is kept as given.
 W_DATE_KEPT = "PL530"
+
+# cluster runs (Dask)
+class SchedulerUnreachable(PresslensError):
+    """No Dask scheduler answered at the address given, within the timeout."""
+
+    code = "PL540"
+    exit_code = 69
+
+
+class WorkerVersionMismatch(PresslensError):
+    """A Dask worker runs another presslens (or other word lists and models) than the client."""
+
+    code = "PL541"
+    exit_code = 69
+
+
+class SchedulerLost(PresslensError):
+    """The scheduler went away mid-run and did not come back within the timeout; commits are kept."""
+
+    code = "PL542"
+    exit_code = 69
+
+
+class ArticleTimedOut(PresslensError):
+    """A batch, then the article alone, ran past the batch timeout on a worker."""
+
+    code = "PL543"
+
+
+class NoWorkers(PresslensError):
+    """The scheduler answered but no worker joined within the timeout."""
+
+    code = "PL544"
+    exit_code = 69
+
+
+class PartWriteFailed(PresslensError):
+    """A worker could not write its Parquet part file under --output."""
+
+    code = "PL545"
 
 
 # --------------------------------------------------------------------------- web server (600-649)

@@ -102,12 +102,26 @@ def analyze(
     limit: Optional[int] = typer.Option(None, "--limit", min=0, help="Analyse at most N articles this run."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Analyse articles that failed before, too."),
     batch_size: int = typer.Option(8, "--batch-size", min=1, help="Articles a worker parses together."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", envvar="PRESSLENS_SCHEDULER", metavar="ADDRESS",
+        help="Run on a Dask cluster (tcp://HOST:8786), or 'local' for a LocalCluster of --workers processes.",
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", metavar="PARQUET_DIR", help="With --scheduler: workers write results as Parquet parts here."
+    ),
+    scheduler_timeout: float = typer.Option(
+        30.0, "--scheduler-timeout", min=0.1, metavar="SECONDS", help="With --scheduler: wait this long for it or a worker."
+    ),
+    batch_timeout: float = typer.Option(
+        600.0, "--batch-timeout", min=0.1, metavar="SECONDS", help="With --scheduler: a batch past this is retried article by article."
+    ),
 ) -> None:
     """Analyse pending articles; safe to kill at any moment and run again."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
     from rich.text import Text
 
     from ..corpus import analyze_store, default_workers
+    from ..errors import UsageError
     from ..store import open_store
 
     class Rate(ProgressColumn):
@@ -136,12 +150,25 @@ def analyze(
                     task = bar.add_task("failed 0", total=None)
 
                     def show(p) -> None:
-                        bar.update(task, total=p.total, completed=p.done, description=f"failed {p.failed}")
+                        cluster = f" · workers {p.workers}" if hasattr(p, "workers") else ""
+                        bar.update(task, total=p.total, completed=p.done, description=f"failed {p.failed}{cluster}")
 
-                    result = analyze_store(
-                        store, workers=n, limit=limit, retry_failed=retry_failed, batch_size=batch_size, stop=stop,
-                        on_batch=show,
-                    )
+                    if scheduler:
+                        from ..corpus.cluster import analyze_on_cluster
+
+                        result = analyze_on_cluster(
+                            store, scheduler, workers=workers, limit=limit, retry_failed=retry_failed,
+                            batch_size=batch_size, stop=stop, on_batch=show, output=str(output) if output else None,
+                            timeout=scheduler_timeout, batch_timeout=batch_timeout,
+                        )
+                        n = result.workers
+                    elif output is not None:
+                        raise UsageError("--output needs --scheduler (workers write the part files)")
+                    else:
+                        result = analyze_store(
+                            store, workers=n, limit=limit, retry_failed=retry_failed, batch_size=batch_size, stop=stop,
+                            on_batch=show,
+                        )
                     show(result)
             finally:
                 signal.signal(signal.SIGINT, previous)
