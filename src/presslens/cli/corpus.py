@@ -219,8 +219,14 @@ def stats(
     source: list[str] = typer.Option([], "--source", metavar="NAME", help="Only this outlet (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to FILE instead of stdout."),
+    parquet: Optional[Path] = typer.Option(
+        None, "--parquet", metavar="DIR", help="Ask the Parquet part files a cluster run wrote (--output) instead of a store."
+    ),
 ) -> None:
     """Per outlet or period: quotes, voices, one-sided share, techniques per 1,000 words (own vs quoted), checks, events."""
+    import tempfile
+
+    from ..corpus.dask_parquet import store_from_parquet
     from ..corpus.stats import corpus_stats
     from ..store import open_store
 
@@ -229,8 +235,11 @@ def stats(
             from ..errors import UsageError
 
             raise UsageError(f"--format takes table, csv, json or parquet, not {fmt!r}")
-        with open_store(db, read_only=True) as store:
-            rows = corpus_stats(store, by, date_from=date_from, date_to=date_to, sources=source)
+        with tempfile.TemporaryDirectory(prefix="presslens-stats-") as tmp:
+            opened = (store_from_parquet(parquet, Path(tmp) / "parts.duckdb") if parquet is not None
+                      else open_store(db, read_only=True))
+            with opened as store:
+                rows = corpus_stats(store, by, date_from=date_from, date_to=date_to, sources=source)
         _emit_stats(rows, fmt, output)
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Sequence
 from urllib.parse import quote
 
 from .. import errors
-from ..store.items import AnalysisResult, PendingArticle
+from ..store.items import AnalysisResult, NewArticle, PendingArticle
 
 if TYPE_CHECKING:  # workers never import DuckDB
     from ..store.db import Store
@@ -104,56 +104,73 @@ def write_parts(root: str | os.PathLike, records: Sequence[PendingArticle], resu
     return written
 
 
-# ---------------------------------------------------------------------- stats over the results
+# ---------------------------------------------------------------------- the results as a store
 
-# One row per article with a result, the same columns from a store or from part files.
-_STORE_RESULTS = """
-    SELECT a.id AS article_id, a.source, a.status, a.words, an.quoted_share, an.one_sided,
-           (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS quotes,
-           (SELECT count(*) FROM techniques t WHERE t.article_id = a.id) AS techniques
-    FROM articles a LEFT JOIN analyses an ON an.article_id = a.id
-    WHERE a.status IN ('analysed', 'failed')
-"""
-
-_PARQUET_RESULTS = """
-    SELECT article_id, source, status, words, quoted_share, one_sided, quotes, techniques
+_NEWEST = """
+    SELECT article_id, external_id, source, published, title, url, status, error_code, error_message,
+           analysis_version, analysis
     FROM read_parquet(?, hive_partitioning = false, union_by_name = true)
     QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY analysed DESC) = 1
+    ORDER BY article_id
 """
-
-_STATS = """
-    SELECT source, count(*) AS articles, count(*) FILTER (status = 'analysed') AS analysed,
-           count(*) FILTER (status = 'failed') AS failed,
-           round(1000.0 * sum(techniques) FILTER (status = 'analysed')
-                 / nullif(sum(words) FILTER (status = 'analysed'), 0), 3) AS techniques_per_1k_words,
-           round(avg(quoted_share), 4) AS quoted_share,
-           round(avg(CASE WHEN one_sided THEN 1.0 WHEN one_sided IS NOT NULL THEN 0.0 END), 4) AS one_sided_share,
-           sum(quotes) FILTER (status = 'analysed') AS quotes
-    FROM ({results}) GROUP BY source ORDER BY articles DESC, source NULLS LAST
-"""
-
-STAT_COLUMNS = (
-    "source", "articles", "analysed", "failed", "techniques_per_1k_words", "quoted_share", "one_sided_share", "quotes",
-)
+_LOAD_BATCH = 500
 
 
-def stats_from_store(store: Store) -> list[dict]:
-    """Per-outlet figures over a store's results (one dict per outlet, `STAT_COLUMNS`)."""
-    return [dict(zip(STAT_COLUMNS, row)) for row in store.query(_STATS.format(results=_STORE_RESULTS))]
+def store_from_parquet(root: str | os.PathLike, path: str | os.PathLike) -> Store:
+    """A store at ``path`` holding the newest result of each article in the part files under ``root``.
 
-
-def stats_from_parquet(root: str | os.PathLike) -> list[dict]:
-    """The same figures as `stats_from_store`, over the part files a cluster run wrote under ``root``."""
+    Every corpus question (`corpus_stats`, export, report) then runs on it unchanged: the part
+    files carry each article's full analysis, and the store rebuilds the finding tables from it.
+    """
     import duckdb
+
+    from ..model import Analysis
+    from ..store import open_store
 
     folder = Path(root)
     if not folder.is_dir():
         raise errors.InputNotFound(f"{folder}: no such folder of Parquet part files")
+    store = open_store(path, create=True)
     if not any(folder.rglob("part-*.parquet")):
-        return []
+        return store
     con = duckdb.connect()
     try:
-        rows = con.execute(_STATS.format(results=_PARQUET_RESULTS), [str(folder / "**" / "part-*.parquet")]).fetchall()
+        cur = con.execute(_NEWEST, [str(folder / "**" / "part-*.parquet")])
+        while rows := cur.fetchmany(_LOAD_BATCH):
+            pending, results = [], []
+            for ext, source, published, title, url, status, code, message, version, analysis in (r[1:] for r in rows):
+                if analysis is None:  # failed on the cluster: its text is not in the parts
+                    continue
+                doc = Analysis.model_validate_json(analysis).document
+                pending.append(NewArticle(external_id=ext or doc.id, text=doc.text, title=title, url=url,
+                                          source=source, published=published))
+                results.append((ext or doc.id, analysis, version))
+            store.add_batch(pending)
+            ids = dict(store.query(
+                f"SELECT external_id, id FROM articles WHERE external_id IN ({', '.join('?' for _ in results)})",
+                [r[0] for r in results],
+            )) if results else {}
+            store.write_results([AnalysisResult(ids[ext], analysis, version=version)
+                                 for ext, analysis, version in results if ext in ids])
     finally:
         con.close()
-    return [dict(zip(STAT_COLUMNS, row)) for row in rows]
+    return store
+
+
+# ---------------------------------------------------------------------- stats over the results
+
+
+def stats_from_store(store: Store, by: str = "source") -> list[dict]:
+    """The corpus figures (`corpus_stats`) of a store, as plain dicts."""
+    from .stats import corpus_stats
+
+    return [row.to_dict() for row in corpus_stats(store, by)]
+
+
+def stats_from_parquet(root: str | os.PathLike, by: str = "source") -> list[dict]:
+    """The same figures over the part files a cluster run wrote under ``root``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="presslens-parquet-") as tmp:
+        with store_from_parquet(root, Path(tmp) / "results.duckdb") as store:
+            return stats_from_store(store, by)
