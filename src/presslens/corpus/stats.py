@@ -17,16 +17,18 @@ from typing import Any, Iterable, Sequence
 from .. import errors
 from ..render.spans import TECHNIQUE_FAMILIES
 
-GROUP_KEYS = ("source", "day", "week", "month")
+GROUP_KEYS = ("source", "day", "week", "month", "year")
 TOP = 5
 
 # SQL for each grouping key over the articles table `a`.
 _KEY_SQL = {
-    "source": "coalesce(a.source, '(unknown)')",
+    "source": "coalesce(a.source, '(unknown)')",  # UNKNOWN_SOURCE
     "day": "coalesce(strftime(a.published, '%Y-%m-%d'), '(undated)')",
     "week": "coalesce(strftime(date_trunc('week', a.published), '%G-W%V'), '(undated)')",
     "month": "coalesce(strftime(a.published, '%Y-%m'), '(undated)')",
+    "year": "coalesce(strftime(a.published, '%Y'), '(undated)')",
 }
+UNKNOWN_SOURCE = "(unknown)"
 FAMILIES: tuple[str, ...] = tuple(key for key, _, _ in TECHNIQUE_FAMILIES)
 
 

@@ -213,54 +213,40 @@ STATS_COLUMNS = (
 
 
 def stats(store, by: str = "source") -> list[dict[str, Any]]:
-    """Per group (outlet, day, week, month, year, or two of them joined by a comma): the corpus figures."""
+    """Per group (outlet, day, week, month, year, or two of them joined by a comma): the corpus figures.
+
+    The figures are `corpus_stats`'s (the CLI's and the dashboard's), flattened for tables and charts.
+    """
+    from ..corpus.stats import UNKNOWN_SOURCE, corpus_stats
+
     keys = by.split(",")
-    if not keys or any(k not in GROUPS for k in keys) or len(keys) > 2 or len(set(keys)) != len(keys):
+    if len(keys) > 2:
         raise errors.BadRequest(f"by takes one or two of {', '.join(GROUPS)} joined by a comma, not {by!r}")
-    group = " || ' · ' || ".join(f"coalesce({GROUPS[k]}, '(none)')" for k in keys)
-    sql = f"""
-        WITH t AS (SELECT article_id, count(*) AS n, count(*) FILTER (attributed_to IS NULL) AS own
-                   FROM techniques GROUP BY article_id),
-             q AS (SELECT article_id, count(*) AS n FROM quotes GROUP BY article_id),
-             v AS (SELECT article_id, count(*) AS n FROM voices WHERE name IS NOT NULL GROUP BY article_id),
-             c AS (SELECT article_id, count(*) AS n FROM checks GROUP BY article_id)
-        SELECT {group} AS g, count(*), count(an.article_id),
-               coalesce(sum(a.words) FILTER (an.article_id IS NOT NULL), 0),
-               avg(coalesce(q.n, 0)) FILTER (an.article_id IS NOT NULL),
-               avg(coalesce(v.n, 0)) FILTER (an.article_id IS NOT NULL),
-               avg(an.quoted_share),
-               avg(CASE WHEN an.one_sided THEN 1.0 WHEN NOT an.one_sided THEN 0.0 END),
-               sum(coalesce(t.n, 0)) FILTER (an.article_id IS NOT NULL),
-               sum(coalesce(t.own, 0)) FILTER (an.article_id IS NOT NULL),
-               avg(coalesce(c.n, 0)) FILTER (an.article_id IS NOT NULL)
-        FROM articles a
-        LEFT JOIN analyses an ON an.article_id = a.id
-        LEFT JOIN t ON t.article_id = a.id LEFT JOIN q ON q.article_id = a.id
-        LEFT JOIN v ON v.article_id = a.id LEFT JOIN c ON c.article_id = a.id
-        GROUP BY g ORDER BY count(*) DESC, g"""
+    try:
+        rows = corpus_stats(store, by)
+    except errors.UsageError:
+        raise errors.BadRequest(f"by takes one or two of {', '.join(GROUPS)} joined by a comma, not {by!r}") from None
     out = []
-    for g, n, analysed, words, qpa, vpa, share, one_sided, techniques, own, cpa in store.query(sql):
-        per_k = (lambda x: round(1000 * x / words, 2)) if words else (lambda x: None)
+    for row in rows:
+        parts = ["" if k == "source" and v == UNKNOWN_SOURCE else v for k, v in row.group.items()]
         out.append(dict(zip(STATS_COLUMNS, (
-            g, n, analysed, int(words), _r(qpa), _r(vpa), _r(share, 3), _r(one_sided, 3),
-            per_k(techniques or 0), per_k(own or 0), per_k((techniques or 0) - (own or 0)), _r(cpa),
+            " · ".join(parts), row.articles, row.articles, row.words, _r(row.quotes_per_article),
+            _r(row.voices_per_article), _r(row.quoted_share, 3), _r(row.one_sided_share, 3),
+            _r(row.techniques_per_1000), _r(row.own_techniques_per_1000), _r(row.quoted_techniques_per_1000),
+            _r(sum(row.checks_per_article.values())),
         ))))
+    out.sort(key=lambda r: (-r["articles"], r["group"]))
     return out
 
 
 def top_voices(store, per_source: int = 3) -> dict[str, list[tuple[str, int]]]:
     """The most quoted named voices of each outlet: {outlet: [(name, quotes), ...]}."""
-    found = store.query(
-        """SELECT coalesce(a.source, ''), v.name, sum(v.quotes) AS n FROM voices v JOIN articles a ON a.id = v.article_id
-           WHERE v.name IS NOT NULL GROUP BY 1, 2
-           QUALIFY row_number() OVER (PARTITION BY coalesce(a.source, '') ORDER BY sum(v.quotes) DESC, v.name) <= ?
-           ORDER BY 1, n DESC, 2""",
-        [per_source],
-    )
-    out: dict[str, list[tuple[str, int]]] = {}
-    for source, name, n in found:
-        out.setdefault(source, []).append((name, int(n)))
-    return out
+    from ..corpus.stats import UNKNOWN_SOURCE, corpus_stats
+
+    return {
+        ("" if row.group["source"] == UNKNOWN_SOURCE else row.group["source"]): row.top_voices[:per_source]
+        for row in corpus_stats(store, "source", top=per_source)
+    }
 
 
 def _r(x, digits: int = 2):
