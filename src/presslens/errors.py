@@ -8,6 +8,7 @@ a corpus run records them per item and carries on. Codes never change meaning.
 2xx  warnings attached to an analysis (best effort was made)
 3xx  usage and configuration
 4xx  evaluation data
+65x  stories
 999  internal error (a bug: please report it)
 """
 
@@ -87,6 +88,34 @@ class TrainingUnavailable(PresslensError):
 
 class EvalDataError(PresslensError):
     code = "PL400"
+
+
+# 65x stories (grouping articles of several outlets into stories)
+
+
+class StoryInputError(PresslensError):
+    """Articles handed to story grouping are unusable (a bad date, an id given twice)."""
+
+    code = "PL650"
+    exit_code = 2
+
+
+class StoryStateError(PresslensError):
+    """Saved story state cannot be read (malformed, or written by another version)."""
+
+    code = "PL651"
+
+
+class StoryNotFound(PresslensError):
+    code = "PL652"
+    exit_code = 2
+
+
+class StoryGoldError(PresslensError):
+    """A gold file of story groups is missing, malformed or names unknown files."""
+
+    code = "PL653"
+    exit_code = 2
 
 
 class InternalError(PresslensError):
