@@ -68,3 +68,32 @@ def _sid(sid: str) -> tuple[int, str]:
 def story_line(story: dict[str, Any]) -> str:
     """One JSONL line of a story."""
     return json.dumps(story, ensure_ascii=False, separators=(",", ":"))
+
+
+def records_from_manifest(path) -> list[StoryRecord]:
+    """Analyse the articles a JSONL manifest lists (``{"file", "source", "published"}`` a line,
+    files relative to the manifest); ids are 1, 2, … in manifest order."""
+    from pathlib import Path
+
+    from .. import analyze_articles, ingest
+    from ..errors import StoryInputError
+
+    path = Path(path)
+    metas = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            metas.append((str(rec["file"]), rec.get("source"), rec.get("published")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoryInputError(f"{path}, line {n}: not a manifest record ({type(exc).__name__}: {exc})") from None
+    articles = []
+    for file, source, published in metas:
+        loaded = next(iter(ingest.read(str(path.parent / file))))
+        if loaded.error is not None:
+            raise loaded.error
+        assert loaded.article is not None
+        articles.append(ingest.with_metadata(loaded.article, source=source, published=published))
+    analyses = list(analyze_articles(articles))
+    return [StoryRecord(i, a, file, source, published) for i, (a, (file, source, published)) in enumerate(zip(analyses, metas), 1)]

@@ -4,8 +4,10 @@ analyses."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
@@ -26,6 +28,9 @@ _STOP = frozenset(
 # Names of actors carry the story; places only help (every story in a capital names it).
 _ENTITY_WEIGHT = {"PERSON": 2.0, "ORG": 2.0, "GROUP": 1.5, "PLACE": 1.0, "OTHER": 1.0}
 SHINGLE_WORDS = 5
+BODY_TERMS = 40
+BODY_CHARS = 20_000
+BODY_WEIGHT = 2.0
 
 
 def fold(text: str) -> str:
@@ -139,6 +144,11 @@ def features(analysis: Analysis) -> dict[str, float]:
     if lead is not None:
         for w in terms(text[lead[0] : lead[1]]):
             out["t:" + w] = out.get("t:" + w, 0.0) + 1.0
+    # the body's most frequent words, damped: what the article keeps coming back to
+    body = Counter(terms(text[:BODY_CHARS]))
+    for w, n in sorted(body.items(), key=lambda kv: (-kv[1], kv[0]))[:BODY_TERMS]:
+        if n >= 2:
+            out["t:" + w] = out.get("t:" + w, 0.0) + BODY_WEIGHT * (1.0 + math.log(n))
     return out
 
 

@@ -33,7 +33,7 @@ STATE_VERSION = 1
 class GroupingSettings:
     window_days: int = 3  # articles published this close can be one story
     follow_up_days: int = 10  # a follow-up this late joins only when clearly the same thread
-    threshold: float = 0.30  # cosine similarity to join within the window
+    threshold: float = 0.18  # cosine similarity to join within the window (tuned on the dev gold)
     follow_up_threshold: float = 0.50  # ... and beyond it, up to follow_up_days
     copy_threshold: float = 0.80  # estimated Jaccard of 5-shingles for a copy
     num_perm: int = 64
