@@ -89,6 +89,20 @@ def _actors(outlets: list[_Outlet]) -> dict[str, _Actor]:
                 act.outlets.add(o.name)
                 act.mentions += len(ent.mentions)
                 act.first.setdefault(o.name, (a, min(ent.mentions)))
+    # the entities stage may miss a name in one article that it found in another: look for it
+    for act in out.values():
+        if len(act.name) < 4:
+            continue
+        pattern = re.compile(r"(?<!\w)" + re.escape(act.name) + r"(?!\w)")
+        for o in outlets:
+            if o.name in act.outlets:
+                continue
+            for a in o.articles:
+                m = pattern.search(a.analysis.document.text)
+                if m:
+                    act.outlets.add(o.name)
+                    act.first[o.name] = (a, (m.start(), m.end()))
+                    break
     return out
 
 
