@@ -404,6 +404,8 @@ def train_techniques(
             typer.echo(f"checkpoint written to {work}")
 
 
+from . import stories as _stories  # noqa: E402,F401  (registers `eval stories`)
+
 # --------------------------------------------------------------------------- entry point
 
 
