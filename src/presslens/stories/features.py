@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional, Union
 
 from ..model import Analysis, Entity, Span
@@ -35,6 +36,8 @@ BODY_WEIGHT = 2.0
 
 def fold(text: str) -> str:
     """Lower case, accents and curly quotes folded, spaces squeezed."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("‘", "'")
@@ -50,6 +53,7 @@ def canonical(name: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 17)
 def stem(word: str) -> str:
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
