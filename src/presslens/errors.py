@@ -8,6 +8,7 @@ a corpus run records them per item and carries on. Codes never change meaning.
 2xx  warnings attached to an analysis (best effort was made)
 3xx  usage and configuration
 4xx  evaluation data
+5xx  corpus store and corpus runs (500-539)
 65x  stories
 999  internal error (a bug: please report it)
 """
@@ -88,6 +89,66 @@ class TrainingUnavailable(PresslensError):
 
 class EvalDataError(PresslensError):
     code = "PL400"
+
+
+# corpus store
+class StoreNotFound(PresslensError):
+    code = "PL500"
+    exit_code = 2
+
+
+class NotAStore(PresslensError):
+    """A file that is not DuckDB, or a DuckDB file presslens did not make."""
+
+    code = "PL501"
+    exit_code = 2
+
+
+class StoreTooNew(PresslensError):
+    """The store was written by a newer presslens; opening it could damage it."""
+
+    code = "PL502"
+    exit_code = 2
+
+
+class StoreLocked(PresslensError):
+    """DuckDB allows one writing process per file."""
+
+    code = "PL503"
+    exit_code = 75
+
+
+class StoreWriteFailed(PresslensError):
+    """A write failed (disk full, I/O error); the transaction was rolled back, nothing half-written."""
+
+    code = "PL504"
+    exit_code = 74
+
+
+class CorruptArchive(PresslensError):
+    """A WARC file (or its gzip) that cannot be read to the end."""
+
+    code = "PL510"
+
+
+class NotAFeed(PresslensError):
+    code = "PL511"
+
+
+class MissingColumn(PresslensError):
+    """A CSV file without the column that holds the text (or a column named by a --*-field option)."""
+
+    code = "PL512"
+
+
+class WorkerCrashed(PresslensError):
+    """The analysing process died on this article (killed, out of memory)."""
+
+    code = "PL520"
+
+
+# Warning (never raised): a date that could not be read is kept as given.
+W_DATE_KEPT = "PL530"
 
 
 # 65x stories (grouping articles of several outlets into stories)

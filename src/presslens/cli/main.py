@@ -45,6 +45,7 @@ techniques_app = typer.Typer(
 app.add_typer(techniques_app, name="techniques")
 train_app = typer.Typer(help="Train the shipped models (needs the presslens 'train' extra).", no_args_is_help=True)
 app.add_typer(train_app, name="train")
+app.add_typer(__import__("presslens.cli.corpus", fromlist=["app"]).app, name="corpus")
 
 
 class Format(str, Enum):

@@ -9,26 +9,28 @@ folder, a malformed JSON line) become error items so the rest goes on.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .. import errors
 from ..config import Settings
 from ..errors import PresslensError
 from ..model import Article, Span
-from . import records, text as _text, web
+from . import feeds, meta, records, text as _text, warc, web
 
-__all__ = ["Loaded", "from_text", "read", "with_metadata", "validate_published", "SUFFIXES"]
+__all__ = ["Loaded", "ReadOptions", "from_text", "read", "with_metadata", "validate_published", "SUFFIXES"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+CSV_SUFFIXES = frozenset({".csv"})
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | CSV_SUFFIXES | feeds.FEED_SUFFIXES
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLANK_AFTER = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -46,6 +48,10 @@ class Loaded:
     origin: str
     article: Article | None = None
     error: PresslensError | None = None
+    # The item's own id where the source gives one (record id, WARC record id, feed guid).
+    external_id: str | None = None
+    # The date exactly as the source wrote it (kept when it could not be read).
+    published_raw: str | None = None
 
     def __post_init__(self) -> None:
         if (self.article is None) == (self.error is None):
@@ -54,6 +60,22 @@ class Loaded:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How collections are read: field names of records, and whether odd dates are kept."""
+
+    fields: records.FieldMap = records.DEFAULT_FIELDS
+    # A corpus keeps a date it cannot read (with a PL530 warning) instead of refusing the record.
+    lenient_dates: bool = False
+    # Feed items that carry only a summary: fetch the linked page (False: keep the summary).
+    fetch_pages: bool = True
+    # Told about each archive record passed over (not an HTML page, not HTTP 200).
+    on_skip: Callable[[str], None] | None = None
+
+
+_DEFAULT_OPTIONS = ReadOptions()
 
 
 # --------------------------------------------------------------------------- metadata
@@ -218,25 +240,26 @@ def with_metadata(
 # --------------------------------------------------------------------------- reading
 
 
-def read(source: str, *, settings: Settings | None = None) -> Iterator[Loaded]:
+def read(source: str, *, settings: Settings | None = None, options: ReadOptions | None = None) -> Iterator[Loaded]:
     """Every article in ``source``: a file, ``-`` (stdin), a folder, or an http(s) URL."""
     settings = settings or Settings()
+    options = options or _DEFAULT_OPTIONS
     source = os.fspath(source)
     if source == "-":
-        return _read_stdin(settings)
+        return _read_stdin(settings, options)
     if web.is_url(source):
-        return _read_url(source, settings)
+        return _read_url(source, settings, options)
     path = Path(source)
     if not path.exists():
         raise errors.InputNotFound(f"{source} does not exist")
     if path.is_dir():
-        return _read_dir(path, settings)
+        return _read_dir(path, settings, options)
     if not path.is_file():
         raise errors.UnsupportedInput(f"{source} is not a regular file or folder")
-    return _read_file(path, settings)
+    return _read_file(path, settings, options)
 
 
-def _read_stdin(settings: Settings) -> Iterator[Loaded]:
+def _read_stdin(settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
     stream = sys.stdin
     if stream is None:
         raise errors.UsageError("'-' reads standard input, but there is none")
@@ -244,10 +267,10 @@ def _read_stdin(settings: Settings) -> Iterator[Loaded]:
         raise errors.UsageError("'-' reads the article from standard input, but nothing was piped in")
     buffer = getattr(stream, "buffer", None)
     data = buffer.read() if buffer is not None else stream.read().encode("utf-8", "surrogatepass")
-    return _from_bytes(data, origin="<stdin>", kind=None, settings=settings)
+    return _from_bytes(data, origin="<stdin>", kind=None, settings=settings, options=options)
 
 
-def _read_url(url: str, settings: Settings) -> Iterator[Loaded]:
+def _read_url(url: str, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
     fetched = web.fetch(url, settings=settings)
     ct = fetched.content_type
     if ct in {"text/html", "application/xhtml+xml"}:
@@ -256,14 +279,20 @@ def _read_url(url: str, settings: Settings) -> Iterator[Loaded]:
         kind = "text"
     elif ct in {"application/json", "application/x-ndjson", "application/jsonl", "application/x-jsonlines"}:
         kind = "records"
+    elif ct == "text/csv":
+        kind = "csv"
+    elif ct in feeds.FEED_TYPES:
+        kind = "feed"
     elif ct.startswith(("image/", "audio/", "video/", "font/")) or ct in {"application/pdf", "application/zip"}:
         raise errors.NotText(f"{url} is not text (the server sent {ct})")
     else:  # missing, octet-stream, other text/*: look at the bytes
         kind = None
-    return _from_bytes(fetched.data, origin=url, kind=kind, settings=settings, url=fetched.url, declared=fetched.charset)
+    return _from_bytes(
+        fetched.data, origin=url, kind=kind, settings=settings, url=fetched.url, declared=fetched.charset, options=options
+    )
 
 
-def _read_dir(root: Path, settings: Settings) -> Iterator[Loaded]:
+def _read_dir(root: Path, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):  # does not follow symlinked folders
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
@@ -271,13 +300,13 @@ def _read_dir(root: Path, settings: Settings) -> Iterator[Loaded]:
     files.sort(key=lambda p: p.relative_to(root).parts)
     if not files:
         raise errors.UnsupportedInput(f"the folder {root} holds no files to analyse")
-    return _read_each(files, settings)
+    return _read_each(files, settings, options)
 
 
-def _read_each(files: list[Path], settings: Settings) -> Iterator[Loaded]:
+def _read_each(files: list[Path], settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
     for path in files:
         try:
-            yield from _read_file(path, settings)
+            yield from _read_file(path, settings, options)
         except PresslensError as exc:
             yield Loaded(origin=str(path), error=exc)
         except OSError as exc:  # unreadable (permissions, vanished, a dangling link)
@@ -292,36 +321,56 @@ def _kind(path: Path) -> str | None:
         return "html"
     if suffix in RECORD_SUFFIXES:
         return "records"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in feeds.FEED_SUFFIXES:
+        return "feed"
     return None
 
 
-def _read_file(path: Path, settings: Settings) -> Iterator[Loaded]:
+def _read_file(path: Path, settings: Settings, options: ReadOptions = _DEFAULT_OPTIONS) -> Iterator[Loaded]:
     origin = str(path)
+    if warc.is_warc(path):
+        return _read_warc(path, settings, options)
     kind = _kind(path)
     if kind == "records" and path.suffix.lower() in LINE_SUFFIXES:
-        return _records_from_lines(path, settings)
+        return _records_from_lines(path, settings, options)
     limit = _raw_limit(kind, settings)
     if limit is not None:
         _text.check_size(path.stat().st_size, origin, limit)
     with path.open("rb") as fh:
         data = fh.read() if limit is None else fh.read(limit + 1)
-    return _from_bytes(data, origin=origin, kind=kind, settings=settings)
+    return _from_bytes(data, origin=origin, kind=kind, settings=settings, options=options)
+
+
+def _read_warc(path: Path, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
+    limit = _raw_limit("html", settings)
+    for origin, rid, body, url, charset in warc.pages(path, max_bytes=limit, on_skip=options.on_skip):
+        try:
+            if len(body) > limit:
+                _text.check_size(len(body), origin, limit)
+            for item in _from_bytes(body, origin=origin, kind="html", settings=settings, url=url, declared=charset):
+                item.external_id = rid
+                yield item
+        except PresslensError as exc:
+            yield Loaded(origin=origin, error=exc, external_id=rid)
 
 
 def _raw_limit(kind: str | None, settings: Settings) -> int | None:
-    if kind == "records":
+    if kind in ("records", "csv"):
         return None  # a collection: each record is held to max_bytes instead
-    if kind == "html":  # markup weighs more than the body it carries; the body is capped too
+    if kind in ("html", "feed"):  # markup weighs more than the body it carries; the body is capped too
         return max(settings.max_bytes, settings.fetch_max_bytes)
     return settings.max_bytes
 
 
-def _records_from_lines(path: Path, settings: Settings) -> Iterator[Loaded]:
+def _records_from_lines(path: Path, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
     with path.open("rb") as fh:
         yield from _records(
             records.parse_lines(fh, origin=str(path), max_line_bytes=_record_line_limit(settings)),
             origin=str(path),
             settings=settings,
+            options=options,
         )
 
 
@@ -330,16 +379,27 @@ def _record_line_limit(settings: Settings) -> int:
 
 
 def _from_bytes(
-    data: bytes, *, origin: str, kind: str | None, settings: Settings, url: str | None = None, declared: str | None = None
+    data: bytes,
+    *,
+    origin: str,
+    kind: str | None,
+    settings: Settings,
+    url: str | None = None,
+    declared: str | None = None,
+    options: ReadOptions = _DEFAULT_OPTIONS,
 ) -> Iterator[Loaded]:
     """Items from one blob; raises for problems with the blob as a whole."""
     if not data:
         raise errors.EmptyInput(f"{origin} is empty")
+    if kind == "feed":
+        return _read_feed(data, origin=origin, settings=settings, options=options)
     if kind == "html":
         declared = declared or _text.declared_charset(data)
     decoded = _text.decode(data, origin=origin, limit=_raw_limit(kind, settings) if kind else None, declared=declared)
     content = decoded.text
-    if kind is None:  # sniff: markup, JSON records, or plain text
+    if kind is None:  # sniff: a feed, markup, JSON records, or plain text
+        if feeds.looks_like_feed(content):
+            return _read_feed(data, origin=origin, settings=settings, options=options)
         if _html_module().looks_like_html(content):
             kind = "html"
             if declared is None and decoded.warnings:  # a page that declares its charset beats our guess
@@ -356,12 +416,55 @@ def _from_bytes(
         if not content.strip():
             raise errors.EmptyInput(f"{origin} holds only whitespace")
         items = records.parse_text(content, origin=origin, max_line_bytes=_record_line_limit(settings))
-        return _records(items, origin=origin, settings=settings, warnings=decoded.warnings)
+        return _records(items, origin=origin, settings=settings, warnings=decoded.warnings, options=options)
+    if kind == "csv":
+        items = records.parse_csv(content, origin=origin, names=options.fields, max_field_chars=_record_line_limit(settings))
+        return _records(items, origin=origin, settings=settings, warnings=decoded.warnings, options=options)
     if kind == "html":
         article = _from_html(content, origin=origin, settings=settings, url=url, warnings=decoded.warnings)
     else:
         article = _build(content, origin=origin, settings=settings, url=url, warnings=decoded.warnings)
     return iter([Loaded(origin=origin, article=article)])
+
+
+def _read_feed(data: bytes, *, origin: str, settings: Settings, options: ReadOptions) -> Iterator[Loaded]:
+    found = feeds.items(data, origin=origin)
+    first = next(found, None)  # a document that is not a feed fails here, as a whole
+    if first is None:
+        raise errors.EmptyInput(f"{origin} is a feed without items")
+    return _feed_articles(first, found, origin=origin, settings=settings, options=options)
+
+
+def _feed_articles(
+    first: feeds.FeedItem, rest: Iterator[feeds.FeedItem], *, origin: str, settings: Settings, options: ReadOptions
+) -> Iterator[Loaded]:
+    for item in itertools.chain([first], rest):
+        where = f"{origin}#{item.guid}"
+        warnings: list[str] = []
+        published = meta.normalise_date(item.published_raw)
+        if item.published_raw and published is None:
+            warnings.append(errors.warning(errors.W_DATE_KEPT, f"{where}: the date {item.published_raw!r} could not be read; kept as given"))
+        try:
+            article = _feed_article(item, where=where, settings=settings, options=options, warnings=warnings)
+            article = with_metadata(article, title=item.title, published=published, source=item.source, url=item.link)
+            yield Loaded(origin=where, article=article, external_id=item.guid, published_raw=item.published_raw)
+        except PresslensError as exc:
+            yield Loaded(origin=where, error=exc, external_id=item.guid)
+
+
+def _feed_article(item: feeds.FeedItem, *, where: str, settings: Settings, options: ReadOptions, warnings: list[str]) -> Article:
+    """The item's full content; else its page (fetched); else, with fetching off, its summary."""
+    if item.content:
+        return _build(feeds.fragment_text(item.content), origin=where, settings=settings, title=item.title, warnings=warnings)
+    if options.fetch_pages and item.link and web.is_url(item.link):
+        fetched = web.fetch(item.link, settings=settings)
+        for loaded in _from_bytes(fetched.data, origin=where, kind="html", settings=settings, url=fetched.url, declared=fetched.charset):
+            if loaded.error is not None:
+                raise loaded.error
+            return loaded.article.model_copy(update={"warnings": [*loaded.article.warnings, *warnings]})
+    if item.summary:
+        return _build(feeds.fragment_text(item.summary), origin=where, settings=settings, title=item.title, warnings=warnings)
+    raise errors.EmptyInput(f"{where} has no content, no summary and no page to fetch")
 
 
 def _parses_as_records(content: str) -> bool:
@@ -406,7 +509,12 @@ def _from_html(
 
 
 def _records(
-    items: Iterator[records.Item], *, origin: str, settings: Settings, warnings: Iterable[str] = ()
+    items: Iterator[records.Item],
+    *,
+    origin: str,
+    settings: Settings,
+    warnings: Iterable[str] = (),
+    options: ReadOptions = _DEFAULT_OPTIONS,
 ) -> Iterator[Loaded]:
     warnings = list(warnings)
     count = 0
@@ -416,16 +524,35 @@ def _records(
             yield Loaded(origin=where, error=rec)
             continue
         try:
-            yield Loaded(origin=where, article=_from_record(rec, where=where, settings=settings, warnings=warnings))
+            yield _from_record(rec, where=where, settings=settings, warnings=warnings, options=options)
         except PresslensError as exc:
-            yield Loaded(origin=where, error=exc)
+            yield Loaded(origin=where, error=exc, external_id=_record_id(rec, options))
     if count == 0:
         raise errors.EmptyInput(f"{origin} holds no records")
 
 
-def _from_record(rec: dict[str, Any], *, where: str, settings: Settings, warnings: list[str]) -> Article:
-    f = records.fields(rec, origin=where)
+def _record_id(rec: dict[str, Any], options: ReadOptions) -> str | None:
+    value = rec.get(options.fields.id)
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) else None
+
+
+def _from_record(
+    rec: dict[str, Any], *, where: str, settings: Settings, warnings: list[str], options: ReadOptions
+) -> Loaded:
+    f = records.fields(rec, origin=where, names=options.fields)
     published = f["published"] or None
+    raw = f["published_raw"]
+    if options.lenient_dates and raw:
+        published = meta.normalise_date(raw)
+        if published is None:
+            warnings = [*warnings, errors.warning(errors.W_DATE_KEPT, f"{where}: the date {raw!r} could not be read; kept as given")]
+    article = _article_from_fields(f, where=where, settings=settings, published=published, warnings=warnings)
+    return Loaded(origin=where, article=article, external_id=f["id"], published_raw=raw)
+
+
+def _article_from_fields(
+    f: dict[str, Any], *, where: str, settings: Settings, published: str | None, warnings: list[str]
+) -> Article:
     if "html" in f:
         return _from_html(
             f["html"],

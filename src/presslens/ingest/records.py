@@ -1,18 +1,43 @@
-"""JSON records: one object, an array of objects, or JSON Lines (one object per line).
+"""Records: JSON (one object, an array of objects, or JSON Lines) and CSV with a header row.
 
-A record has ``text`` or ``html`` and optionally ``title``, ``url``, ``source``,
-``published`` (and ``author``). A bad record is an error item; the others go on.
+A record has ``text`` or ``html`` and optionally ``id``, ``title``, ``url``, ``source``,
+``published`` (and ``author``); a `FieldMap` renames them for data that names its fields
+differently. A bad record is an error item; the others go on.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+from dataclasses import dataclass, fields as _dc_fields
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .. import errors
 
 Item = tuple[str, "dict[str, Any] | errors.PresslensError"]
 
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Which field of a record holds what (``--text-field`` and friends)."""
+
+    text: str = "text"
+    html: str = "html"
+    title: str = "title"
+    url: str = "url"
+    source: str = "source"
+    author: str = "author"
+    published: str = "published"
+    id: str = "id"
+
+    def renamed(self) -> dict[str, str]:
+        """The fields the user named differently from the defaults: {role: field}."""
+        default = FieldMap()
+        return {f.name: getattr(self, f.name) for f in _dc_fields(self) if getattr(self, f.name) != getattr(default, f.name)}
+
+
+DEFAULT_FIELDS = FieldMap()
+_OPTION = {"published": "date"}
 _META_FIELDS = ("title", "url", "source", "author")
 
 
@@ -89,29 +114,65 @@ def parse_lines(lines: Iterable[bytes | str] | BinaryIO, *, origin: str, max_lin
             yield where, errors.MalformedRecord(f"{where} is a JSON {type(value).__name__}, not an object")
 
 
-def fields(rec: dict[str, Any], *, origin: str) -> dict[str, Any]:
+def fields(rec: dict[str, Any], *, origin: str, names: FieldMap = DEFAULT_FIELDS) -> dict[str, Any]:
     """The record's text/html and metadata, checked for type; PL106 when unusable."""
     out: dict[str, Any] = {}
-    for name in _META_FIELDS:
+    for role in (*_META_FIELDS, "id"):
+        name = getattr(names, role)
         value = rec.get(name)
         if value is None or isinstance(value, str):
-            out[name] = value or None
+            out[role] = value or None
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[name] = str(value)
+            out[role] = str(value)
         else:
             raise errors.MalformedRecord(f"{origin}: field '{name}' should be a string, not a JSON {type(value).__name__}")
-    published = rec.get("published", rec.get("date"))
+    published = rec.get(names.published, rec.get("date") if names.published == "published" else None)
     if published is not None and not isinstance(published, str):
-        raise errors.BadMetadata(f"{origin}: 'published' should be a date string like 2024-03-05")
+        raise errors.BadMetadata(f"{origin}: '{names.published}' should be a date string like 2024-03-05")
+    out["published_raw"] = published or None
     # Records often carry full timestamps; their date part is what presslens keeps.
     out["published"] = published[:10] if published and len(published) > 10 and published[10] in "T " else published
-    text, html = rec.get("text"), rec.get("html")
+    text, html = rec.get(names.text), rec.get(names.html)
     if isinstance(text, str) and (text.strip() or not isinstance(html, str)):
         out["text"] = text
     elif isinstance(html, str):
         out["html"] = html
     elif text is not None or html is not None:
-        raise errors.MalformedRecord(f"{origin}: 'text' and 'html' should be strings")
+        raise errors.MalformedRecord(f"{origin}: '{names.text}' and '{names.html}' should be strings")
     else:
-        raise errors.MalformedRecord(f"{origin} has no 'text' or 'html' field")
+        raise errors.MalformedRecord(f"{origin} has no '{names.text}' or '{names.html}' field")
     return out
+
+
+def parse_csv(text: str, *, origin: str, names: FieldMap = DEFAULT_FIELDS, max_field_chars: int) -> Iterator[Item]:
+    """Records from CSV with a header row; PL512 when the text column (or a renamed one) is missing."""
+    csv.field_size_limit(max(max_field_chars, 131072))
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise errors.MalformedRecord(f"{origin} is not valid CSV ({exc})") from None
+    reader.fieldnames = header
+    if not header:
+        raise errors.EmptyInput(f"{origin} holds no CSV header")
+    if names.text not in header and names.html not in header:
+        raise errors.MissingColumn(
+            f"{origin} has no '{names.text}' column (columns: {', '.join(header)[:200]}); name it with --text-field"
+        )
+    missing = [
+        f"'{name}' (--{_OPTION.get(role, role)}-field)"
+        for role, name in names.renamed().items()
+        if role not in ("text", "html") and name not in header
+    ]
+    if missing:
+        raise errors.MissingColumn(f"{origin} has no column {', '.join(missing)} (columns: {', '.join(header)[:200]})")
+    n = 1
+    try:
+        for n, row in enumerate(reader, 2):
+            where = f"{origin}#line {reader.line_num}"
+            if None in row:  # more cells than the header names
+                yield where, errors.MalformedRecord(f"{where} has more cells than the header has columns")
+                continue
+            yield where, {k: v for k, v in row.items() if v is not None and v != ""}
+    except csv.Error as exc:
+        yield f"{origin}#line {reader.line_num}", errors.MalformedRecord(f"{origin}: CSV error after row {n}: {exc}")
