@@ -19,7 +19,8 @@ from typing import Any, Iterable, Optional
 
 from .compare import StoryArticle, compare, evidence
 from .grouping import GroupingSettings, Story, StoryRecord, StoryState, group
-from .render import DEFAULT_ARTICLE_URL, render_story_html
+from .render import DEFAULT_ARTICLE_URL, render_stories_html, render_story_html
+from .store import StoryFilters, get_story, list_stories, update_stories
 
 # The keys every JSONL story line carries (the contract); the rest are details.
 JSONL_KEYS = ("story", "title", "articles", "conflicts", "voices", "omissions", "summary")
@@ -27,6 +28,7 @@ JSONL_KEYS = ("story", "title", "articles", "conflicts", "voices", "omissions", 
 __all__ = [
     "GroupingSettings", "Story", "StoryArticle", "StoryRecord", "StoryState", "build_stories", "compare",
     "compare_story", "evidence", "group", "render_story_html", "story_line", "DEFAULT_ARTICLE_URL", "JSONL_KEYS",
+    "StoryFilters", "get_story", "list_stories", "update_stories", "render_stories_html", "records_from_manifest",
 ]
 
 

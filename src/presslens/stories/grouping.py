@@ -94,6 +94,7 @@ class StoryState:
         self.story_members: dict[str, list[int]] = {}
         self.next_story = 1
         self.n_docs = 0  # articles counted in df (a batch is counted before it is linked)
+        self.dirty: set[int] = set()  # items added or changed since the state was loaded (to save)
         s = self.settings
         self._lsh = MinHashLSH(threshold=s.copy_threshold, num_perm=s.num_perm)
         self._template = MinHash(num_perm=s.num_perm, seed=s.seed)
@@ -145,6 +146,7 @@ class StoryState:
         )
         self.items.append(item)
         self.index_of[r.id] = idx
+        self.dirty.add(idx)
         original = self._copy_original(idx, mh)
         if original is not None:
             story = self._attach_copy(idx, original)
@@ -188,6 +190,7 @@ class StoryState:
             for j in self.story_members[story]:
                 if j == root or self.items[j].copy_of == orig.id:
                     self.items[j].copy_of = item.id
+                    self.dirty.add(j)
         else:
             item.copy_of = orig.id
         item.story = story
@@ -287,11 +290,7 @@ class StoryState:
             "version": STATE_VERSION,
             "settings": self.settings.to_dict(),
             "next_story": self.next_story,
-            "items": [
-                {"id": it.id, "external_id": it.external_id, "source": it.source, "published": it.published,
-                 "day": it.day, "feats": it.feats, "hashes": it.hashes, "story": it.story, "copy_of": it.copy_of}
-                for it in self.items
-            ],
+            "items": self.item_dicts(range(len(self.items))),
         }
 
     @classmethod
@@ -299,11 +298,22 @@ class StoryState:
         try:
             if data.get("version") != STATE_VERSION:
                 raise StoryStateError(f"story state version {data.get('version')!r} is not {STATE_VERSION}")
-            state = cls(GroupingSettings(**data["settings"]))
-            state.next_story = int(data["next_story"])
-            for raw in data["items"]:
+            return cls.from_items(GroupingSettings(**data["settings"]), int(data["next_story"]), data["items"])
+        except StoryStateError:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoryStateError(f"story state is malformed: {type(exc).__name__}: {exc}") from exc
+
+    @classmethod
+    def from_items(cls, settings: GroupingSettings, next_story: int, items: Iterable[dict[str, Any]]) -> "StoryState":
+        """A state from saved items (the dicts of `to_dict`, or rows of a store table)."""
+        try:
+            state = cls(settings)
+            state.next_story = next_story
+            for raw in items:
                 it = _Item(raw["id"], raw["external_id"], raw["source"], raw["published"], int(raw["day"]),
-                           {str(k): float(v) for k, v in raw["feats"].items()}, raw["hashes"], raw["story"], raw["copy_of"])
+                           {str(k): float(v) for k, v in raw["feats"].items()}, [int(h) for h in raw["hashes"]],
+                           str(raw["story"]), raw["copy_of"])
                 idx = len(state.items)
                 state.items.append(it)
                 state.index_of[it.id] = idx
@@ -314,10 +324,15 @@ class StoryState:
                 state._lsh.insert(str(idx), state._minhash_of(idx))
                 state._index(idx)
             return state
-        except StoryStateError:
-            raise
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoryStateError(f"story state is malformed: {type(exc).__name__}: {exc}") from exc
+
+    def item_dicts(self, indices: Iterable[int]) -> list[dict[str, Any]]:
+        return [
+            {"id": it.id, "external_id": it.external_id, "source": it.source, "published": it.published,
+             "day": it.day, "feats": it.feats, "hashes": it.hashes, "story": it.story, "copy_of": it.copy_of}
+            for it in (self.items[i] for i in sorted(indices))
+        ]
 
 
 def _story_key(sid: str) -> tuple[int, str]:

@@ -134,3 +134,21 @@ def render_story_html(story: dict[str, Any], article_url: str = DEFAULT_ARTICLE_
         story=story, title=story["title"] or f"Story {story['story']}", csp=csp, version=__version__,
         columns=_columns(story, article_url), rows=_rows(story), outlets=story["outlets"], n_copies=n_copies,
     )
+
+
+@lru_cache(maxsize=1)
+def _list_css() -> str:
+    tmpl = _env().get_template("stories.html.j2")
+    return "".join(tmpl.blocks["css"](tmpl.new_context({})))
+
+
+def render_stories_html(stories: list[dict[str, Any]], story_url: str = "/stories/{id}", title: str = "Stories") -> str:
+    """A list page of stories: title, outlets, disagreements, summary, each linked to its page."""
+    csp = f"default-src 'none'; style-src '{_sha256(_list_css())}'; img-src data:; base-uri 'none'; form-action 'none'"
+    rows = [{
+        "story": s["story"], "title": s["title"] or f"Story {s['story']}", "link": article_link(story_url, s["story"]),
+        "outlets": s["outlets"], "articles": len(s["articles"]), "conflicts": len(s["conflicts"]),
+        "omissions": len(s["omissions"]), "summary": s["summary"],
+        "published": sorted({a["published"] for a in s["articles"] if a["published"]}),
+    } for s in stories]
+    return _env().get_template("stories.html.j2").render(rows=rows, title=title, csp=csp, version=__version__)
