@@ -106,6 +106,16 @@ def _actors(outlets: list[_Outlet]) -> dict[str, _Actor]:
     return out
 
 
+def _entity_names(outlets: list[_Outlet]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for o in outlets:
+        for a in o.articles:
+            keys = entity_keys(a.analysis)
+            for ent in a.analysis.entities:
+                out.setdefault(keys[ent.id], max([ent.name, *ent.aliases], key=lambda n: (len(n), n)))
+    return out
+
+
 def _main_actors(actors: dict[str, _Actor], limit: int = 3) -> list[_Actor]:
     ranked = sorted(actors.values(), key=lambda x: (-len(x.outlets), -x.mentions, x.key))
     return ranked[:limit]
@@ -592,8 +602,8 @@ def compare(story_id: str, articles: list[StoryArticle], *, headlines: bool = Tr
     outlets = _outlets(articles)
     actors = _actors(outlets)
     main = _main_actors(actors)
-    actor_keys = {k: k for k in actors}
-    uses = _voice_uses(outlets, actor_keys)
+    names = _entity_names(outlets)  # stances may point at places too ("critical of Valdoria")
+    uses = _voice_uses(outlets, {k: k for k in names})
     conflicts = _conflicts(outlets)
     left_out = _voices_left_out(outlets, uses)
     omissions = left_out + _omissions(outlets, actors, uses)
@@ -611,7 +621,7 @@ def compare(story_id: str, articles: list[StoryArticle], *, headlines: bool = Tr
         "main_actors": [m.name for m in main],
         "conflicts": conflicts,
         "figures": _figures(outlets),
-        "voices": _voices(uses, {k: a.name for k, a in actors.items()}),
+        "voices": _voices(uses, names),
         "omissions": omissions,
         "techniques": techniques,
         "labels": _labels(outlets, main),
