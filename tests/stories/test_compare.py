@@ -102,3 +102,17 @@ def test_compare_every_summary_sentence_is_traceable(march):
     assert march["summary"] == " ".join(s["text"] for s in sentences)
     for s in sentences:
         assert s["evidence"] or "reprints" in s["text"], s
+
+
+def test_compare_copes_with_bare_analyses():
+    from presslens.model import Analysis, Document
+    from presslens.stories import StoryRecord
+
+    texts = ["Storm closes the harbour\n\nThe harbour of Lindqvist closed on Monday as a storm came in.",
+             "Harbour shut by storm\n\nA storm shut the harbour of Lindqvist on Monday, officials said."]
+    recs = [StoryRecord(i, Analysis(document=Document(id=str(i), text=t)), None, f"Outlet {i}", "2026-01-05")
+            for i, t in enumerate(texts, 1)]
+    stories = build_stories(recs, StoryState())
+    assert sum(len(s["articles"]) for s in stories) == 2
+    for s in stories:
+        assert s["conflicts"] == [] and s["voices"] == []

@@ -246,7 +246,8 @@ def _voice_uses(outlets: list[_Outlet], actor_keys: dict[str, str]) -> dict[str,
                     if story_key and st.stance in ("favourable", "critical"):
                         stances[story_key] = st.stance
                 spans = list(v.mentions) or [quotes[i].span for i in v.quote_ids if i in quotes][:1]
-                name = v.name or (a.analysis.entity(v.entity).name if v.entity else k)
+                ent = a.analysis.entity(v.entity)
+                name = v.name or (ent.name if ent is not None else k)
                 out[k].append(_VoiceUse(o.name, a, name, v.quotes, v.words, v.role, stances, spans))
     return out
 
