@@ -87,6 +87,7 @@ def test_compare_headline_framing_reads_actor_and_verb(march):
     heads = {h["outlet"]: h for h in march["headlines"]}
     assert heads["Sahrun Observer"]["verb"] == "shuts"
     assert heads["Sahrun Observer"]["actor"] == "Militia march"
+    assert (heads["Meridian Wire"]["actor"], heads["Meridian Wire"]["verb"]) == ("Tens of thousands", "march")
 
 
 def test_compare_every_evidence_span_is_true(march, texts):

@@ -494,7 +494,27 @@ def _headlines(articles: list[StoryArticle]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"article": a.id, "outlet": a.outlet, "title": title, "actor": None, "verb": None, "evidence": []}
         if title and tspan is not None and a.analysis.document.text[tspan[0] : tspan[1]] == title:
             names = [(s - tspan[0], e - tspan[0]) for ent in a.analysis.entities for s, e in ent.mentions if tspan[0] <= s < tspan[1]]
-            doc, verb = _headline_verb(nlp, [_sentence_case(title, a.analysis, tspan[0]), title], names)
+            name_words = {w.lower() for ent in a.analysis.entities for n in (ent.name, *ent.aliases) for w in n.split()}
+            doc, verb = _headline_verb(nlp, [_sentence_case(title, a.analysis, tspan[0]), title], names, name_words)
+            if verb is None or verb.dep_ != "ROOT":
+                in_title = [ev for ev in a.analysis.events if tspan[0] <= ev.trigger.span[0] and ev.trigger.span[1] <= tspan[1]]
+                if in_title:  # the events stage read the headline: its first event frames it
+                    ev = min(in_title, key=lambda e: e.trigger.span[0])
+                    row["verb"] = ev.trigger.text
+                    row["evidence"].append(evidence(a, ev.trigger.span))
+                    actor = next((p for p in ev.actors if p.span is not None and tspan[0] <= p.span[0] < tspan[1]), None)
+                    if actor is not None and actor.span is not None:
+                        row["actor"] = actor.text
+                        row["evidence"].append(evidence(a, actor.span))
+                    else:
+                        before = a.analysis.document.text[tspan[0] : ev.trigger.span[0]]
+                        stripped = before.strip(" ,:;-–—")
+                        if stripped:
+                            start = tspan[0] + before.index(stripped)
+                            row["actor"] = stripped
+                            row["evidence"].append(evidence(a, (start, start + len(stripped))))
+                    rows.append(row)
+                    continue
             if verb is not None:
                 row["verb"] = title[verb.idx : verb.idx + len(verb.text)]
                 row["evidence"].append(evidence(a, (tspan[0] + verb.idx, tspan[0] + verb.idx + len(verb.text))))
@@ -515,17 +535,17 @@ def _headlines(articles: list[StoryArticle]) -> list[dict[str, Any]]:
     return rows
 
 
-def _headline_verb(nlp, variants: list[str], names: list[Span]):
+def _headline_verb(nlp, variants: list[str], names: list[Span], name_words: set[str]):
     """The main verb of a headline: the first parse whose root is a verb, else a finite verb that is
     not a "to" infinitive; (doc, None) when the headline has none (a noun phrase)."""
     docs = [nlp.parse(v) for v in dict.fromkeys(variants)]
 
     def named(t) -> bool:
-        return any(s <= t.idx < e for s, e in names)
+        return any(s <= t.idx < e for s, e in names) or t.lower_ in name_words
 
     for doc in docs:
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if root is not None and root.pos_ == "VERB" and not named(root):
+        if root is not None and root.pos_ == "VERB" and not named(root) and not (root.i > 0 and doc[root.i - 1].lower_ == "to"):
             return doc, root
     for doc in docs:
         for t in doc:
