@@ -63,3 +63,12 @@ def test_render_story_escapes_hostile_outlet_names_and_titles(story_records):
     html = render_story_html(hostile_story(story_records))
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_render_stories_list_links_each_story_and_escapes(story_records):
+    from presslens.stories import render_stories_html
+
+    story = hostile_story(story_records)
+    html = render_stories_html([story], story_url="/stories/{id}")
+    assert f'href="/stories/{story["story"]}"' in html
+    assert "<script>" not in html and "<img" not in html and "<script" not in html.split("</head>")[1]
