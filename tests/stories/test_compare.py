@@ -68,6 +68,8 @@ def test_compare_finds_the_actor_one_outlet_omits(march):
     actors = [(m["outlet"], m["what"]) for m in march["omissions"] if m["kind"] == "actor"]
     assert ("Voice of Resolve", "Civic Monitor") in actors
     assert all(outlet != "Meridian Wire" or what != "Karim al-Nasiri" for outlet, what in actors)
+    # every outlet quotes al-Nasiri, the one voice most outlets share: no voice is missing
+    assert [m for m in march["omissions"] if m["kind"] == "voice"] == []
 
 
 def test_compare_techniques_apart_own_words_and_quotes(march):

@@ -10,11 +10,10 @@ grouped together, and the predicted stories are scored against the gold groups.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Hashable, Iterable, Mapping, Optional
+from typing import Any, Hashable, Mapping, Optional
 
 from ..errors import StoryGoldError
 from ..model import Analysis, Article

@@ -8,7 +8,7 @@ of every comparison: a reprint is not a second outlet's account. Evidence items 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
@@ -343,6 +343,15 @@ def _omissions(outlets: list[_Outlet], actors: dict[str, _Actor], uses: dict[str
             ev = [evidence(*act.first[n]) for n in rep][:_MAX_EVIDENCE]
             out.append({"kind": "actor", "outlet": o.name, "what": act.name,
                         "message": f"{o.name} does not name {act.name}, whom {len(rep)} of the {len(others)} other outlets name.", "evidence": ev})
+        for key, us in sorted(uses.items()):
+            quoted = {u.outlet: u for u in us if u.spans}
+            rep = [n for n in others if n in quoted]
+            if o.name in quoted or not _majority(len(rep), len(others)):
+                continue
+            name = quoted[rep[0]].name
+            ev = [evidence(quoted[n].article, quoted[n].spans[0]) for n in rep][:_MAX_EVIDENCE]
+            out.append({"kind": "voice", "outlet": o.name, "what": name,
+                        "message": f"{o.name} does not quote {name}, whom {len(rep)} of the {len(others)} other outlets quote.", "evidence": ev})
         for group, by in sorted(figures.items()):
             rep = [n for n in others if n in by]
             if o.name in by or not _majority(len(rep), len(others)):

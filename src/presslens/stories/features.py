@@ -8,11 +8,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional, Union
 
-from ..model import Analysis, Entity, Span
+from ..model import Analysis, Span
 
 ArticleId = Union[int, str]
 
@@ -86,15 +85,6 @@ def title_and_lead(analysis: Analysis) -> tuple[str, Optional[Span], Optional[Sp
             title = doc.text[first[0] : first[1]]
             title_span = first
     return title, title_span, lead
-
-
-@dataclass
-class EntityRef:
-    key: str
-    name: str
-    type: str
-    entity: Entity
-    aliases: set[str] = field(default_factory=set)
 
 
 def entity_keys(analysis: Analysis) -> dict[str, str]:
