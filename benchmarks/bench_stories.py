@@ -2,8 +2,10 @@
 
 Synthetic analyses (no parse): each story is an invented event, told by 1-5 outlets over a few
 days, with its own actors and title words drawn from a large invented vocabulary plus words
-every article shares; one article in ten is a near-verbatim reprint. Articles are spread over a
-year. Grouping is timed over the whole batch (features, MinHash, blocking and linking); the
+every article shares; one article in ten is a near-verbatim reprint. By default the articles
+are spread over as many days as keep about 275 a day (a corpus grows over time, as news does);
+`--days 365` packs every size into one year instead, so a denser corpus has more candidates in each
+article's window. Grouping is timed over the whole batch (features, MinHash, blocking and linking); the
 ratio between sizes shows the growth. Times are this process's CPU seconds (steady on a busy
 machine; wall seconds are printed too), and a bare spaCy parse of one example article gives the
 scale against the rest of presslens (grouping is far cheaper than analysing).
@@ -26,6 +28,7 @@ from presslens.model import Analysis, Document, Entity
 from presslens.stories import StoryRecord, StoryState
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tu", "vo", "zel", "dor", "fen", "gra", "hal", "jin", "mar", "nor", "pel", "quin", "ros", "tal", "vek"]
+PER_DAY = 275
 COMMON = "government officials said tuesday report city council minister plan week people".split()
 
 
@@ -51,15 +54,18 @@ def _article(rng: random.Random, story: int, actors: list[str], words: list[str]
     return Analysis(document=doc, entities=ents), text
 
 
-def synthetic(n: int, seed: int = 1) -> list[StoryRecord]:
+def synthetic(n: int, seed: int = 1, days: int | None = None) -> list[StoryRecord]:
+    """n articles over `days` days (default: as many days as keep about 275 articles a day,
+    a corpus that grows over time as news does)."""
     rng = random.Random(seed)
+    days = days or max(1, round(n / PER_DAY))
     start = dt.date(2025, 1, 1)
     outlets = [f"Outlet {i}" for i in range(12)]
     out: list[StoryRecord] = []
     story = 0
     while len(out) < n:
         story += 1
-        day0 = start + dt.timedelta(days=rng.randrange(365))
+        day0 = start + dt.timedelta(days=rng.randrange(days))
         actors = [f"{_word(rng).capitalize()} {_word(rng).capitalize()}" for _ in range(3)]
         words = [_word(rng) for _ in range(12)]
         wire: str | None = None
@@ -89,11 +95,12 @@ def bare_parse_seconds() -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--days", type=int, default=None, help="Spread every size over this many days (default: about 275 articles a day).")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     rows = []
     for n in args.sizes:
-        records = synthetic(n)
+        records = synthetic(n, days=args.days)
         t, c = time.perf_counter(), time.process_time()
         state = StoryState()
         state.add(records)

@@ -40,6 +40,7 @@ class GroupingSettings:
     seed: int = 1
     max_df_share: float = 0.05  # features in more articles than this share do not block
     max_bucket: int = 200  # articles looked at per feature and day (newest first)
+    max_candidates: int = 100  # scored per article: those sharing the most blocking features
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -95,6 +96,7 @@ class StoryState:
         self.next_story = 1
         self.n_docs = 0  # articles counted in df (a batch is counted before it is linked)
         self.dirty: set[int] = set()  # items added or changed since the state was loaded (to save)
+        self._vectors: dict[int, dict[str, float]] = {}  # per batch: df is fixed while a batch links
         s = self.settings
         self._lsh = MinHashLSH(threshold=s.copy_threshold, num_perm=s.num_perm)
         self._template = MinHash(num_perm=s.num_perm, seed=s.seed)
@@ -117,6 +119,7 @@ class StoryState:
             prepared.append((day, id_key(r.id), r))
         prepared.sort(key=lambda t: (t[0], t[1]))
         # document frequencies first, so one batch is scored alike whatever its order
+        self._vectors.clear()
         feats = []
         for _, _, r in prepared:
             f = features(r.analysis)
@@ -202,19 +205,25 @@ class StoryState:
         return math.log((n + 1) / (self.df.get(key, 0) + 1)) + 1.0
 
     def _vector(self, j: int) -> dict[str, float]:
+        cached = self._vectors.get(j)
+        if cached is not None:
+            return cached
         v = {k: w * self._idf(k) for k, w in self.items[j].feats.items()}
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {k: x / norm for k, x in v.items()}
+        out = self._vectors[j] = {k: x / norm for k, x in v.items()}
+        return out
 
     def _blocking_keys(self, j: int) -> list[str]:
         n = max(self.n_docs, 1)
         cap = max(20, int(self.settings.max_df_share * n))
         return sorted(k for k in self.items[j].feats if k[0] in "et" and self.df.get(k, 0) <= cap)
 
-    def _candidates(self, idx: int) -> set[int]:
+    def _candidates(self, idx: int) -> list[int]:
+        """Articles sharing blocking features within the follow-up window: at most max_candidates,
+        those sharing the most features first (so a dense day costs no more than a quiet one)."""
         s = self.settings
         day = self.items[idx].day
-        out: set[int] = set()
+        hits: dict[int, int] = defaultdict(int)
         for k in self._blocking_keys(idx):
             by_day = self.blocks.get(k)
             if not by_day:
@@ -222,8 +231,11 @@ class StoryState:
             for d in range(day - s.follow_up_days, day + s.follow_up_days + 1):
                 bucket = by_day.get(d)
                 if bucket:
-                    out.update(bucket[-s.max_bucket :])
-        return out
+                    for j in bucket[-s.max_bucket :]:
+                        hits[j] += 1
+        if len(hits) <= s.max_candidates:
+            return sorted(hits)
+        return sorted(sorted(hits, key=lambda j: (-hits[j], j))[: s.max_candidates])
 
     def _link(self, idx: int) -> str:
         s = self.settings
