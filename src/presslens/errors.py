@@ -12,6 +12,8 @@ a corpus run records them per item and carries on. Codes never change meaning.
 6xx  web server (presslens serve) and its requests
 
 5xx  corpus store and corpus runs (500-539), cluster runs on Dask (540-559)
+
+65x  stories
 999  internal error (a bug: please report it)
 """
 
@@ -304,6 +306,34 @@ class SearchUnavailable(PresslensError):
     """DuckDB's full-text extension (the duckdb-extension-fts package) could not be loaded."""
 
     code = "PL562"
+
+
+# 65x stories (grouping articles of several outlets into stories)
+
+
+class StoryInputError(PresslensError):
+    """Articles handed to story grouping are unusable (a bad date, an id given twice)."""
+
+    code = "PL650"
+    exit_code = 2
+
+
+class StoryStateError(PresslensError):
+    """Saved story state cannot be read (malformed, or written by another version)."""
+
+    code = "PL651"
+
+
+class StoryNotFound(PresslensError):
+    code = "PL652"
+    exit_code = 2
+
+
+class StoryGoldError(PresslensError):
+    """A gold file of story groups is missing, malformed or names unknown files."""
+
+    code = "PL653"
+    exit_code = 2
 
 
 class InternalError(PresslensError):

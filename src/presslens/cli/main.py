@@ -479,7 +479,7 @@ def train_techniques(
 
 
 app.command("serve")(__import__(f"{__package__}.serve", fromlist=["serve"]).serve)  # presslens serve (web app)
-
+from . import stories as _stories  # noqa: E402,F401  (registers `eval stories`)
 
 # --------------------------------------------------------------------------- entry point
 

@@ -98,7 +98,17 @@ _V1 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# Version 2: story grouping state (presslens.stories), one row per grouped article; the grouping
+# settings and the next story number are kept in `meta` ("stories.settings", "stories.next").
+_V2 = [
+    """CREATE TABLE story_articles (
+        article_id BIGINT PRIMARY KEY, external_id VARCHAR, source VARCHAR, published VARCHAR,
+        day INTEGER NOT NULL, story VARCHAR NOT NULL, copy_of BIGINT, features JSON NOT NULL, minhash UBIGINT[] NOT NULL
+    )""",
+    "CREATE INDEX story_articles_story ON story_articles (story)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables holding one row set per analysed article (replaced whole when it is analysed again).

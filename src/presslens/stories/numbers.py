@@ -1,0 +1,246 @@
+"""Counted figures across outlets: which figures count the same thing, and which cannot both hold.
+
+The groups (crowd, troops, dead) and their nouns and cue words come from the word list the checks
+stage uses for one article (``checks_counted_groups.txt``); the rule is the same: two figures
+conflict when they are ten times apart or more, or when a stated range or bound misses the other
+by half again. Stories read stored analyses, without a parse, so a figure's group is found from
+its counted noun and the words of its sentence rather than from the dependency tree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from ..model import Analysis, Quantity, Span
+from ..resources import lexicon
+
+CONFLICT_RATIO = 10.0
+BOUND_RATIO = 1.5
+_VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions|tens|lakhs)\b", re.I)
+_VAGUE_SPREAD = 25.0
+_COMPOUND_CROWD = re.compile(r"-\s*(?:strong|man|men|person|people)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# what a bare figure is given for: "put the crowd at 40,000", "a turnout of a million"
+_BEFORE = re.compile(r"\b(crowd|turnout|attendance|death toll|toll|troop levels?|force)s?\b(?:\s+\w+){0,3}\s+(?:at|of|to|was|were|is|stood at)\s*$", re.I)
+# "organisers claimed a turnout of a million", "police put the crowd at 40,000": a figure the
+# sentence gives on someone's word, even where no quote was found around it
+_ATTRIBUTION = re.compile(
+    r"\b(?:claim(?:s|ed)?|sa(?:y|ys|id)|estimat(?:e|es|ed)|put|puts|told|according to|reported|counted)\b", re.I
+)
+_GROUP_WORDS = {"crowd": "people taking part", "troops": "troops", "dead": "dead"}
+_BEFORE_GROUP = {"crowd": "crowd", "turnout": "crowd", "attendance": "crowd", "death toll": "dead", "toll": "dead",
+                 "troop level": "troops", "troop levels": "troops", "force": "troops"}
+
+
+@dataclass(frozen=True)
+class _Groups:
+    noun: dict[str, str]
+    event: dict[str, str]
+    generic: dict[str, frozenset[str]]
+    cue: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def _groups() -> _Groups:
+    noun: dict[str, str] = {}
+    event: dict[str, str] = {}
+    generic: dict[str, set[str]] = {}
+    cue: dict[str, set[str]] = {}
+    for line in lexicon("checks_counted_groups"):
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) != 3:
+            continue
+        group, role, lemma = parts[0], parts[1], parts[2].lower()
+        table = {"noun": noun, "event": event}.get(role)
+        if table is not None:
+            table[lemma] = group
+        elif role == "generic":
+            generic.setdefault(lemma, set()).add(group)
+        elif role == "cue":
+            cue.setdefault(lemma, set()).add(group)
+    return _Groups(noun, event, {k: frozenset(v) for k, v in generic.items()}, {k: frozenset(v) for k, v in cue.items()})
+
+
+def _forms(word: str) -> list[str]:
+    """A word and its likely lemmas ("marched" -> march, "protesters" -> protester, "people")."""
+    w = word.lower().replace("’", "'")
+    out = [w]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e")):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            out.append(w[: -len(suffix)] + repl)
+    if w == "men":
+        out.append("man")
+    elif w == "women":
+        out.append("woman")
+    elif w == "children":
+        out.append("child")
+    return out
+
+
+def _lookup(table: dict, word: str):
+    for f in _forms(word):
+        if f in table:
+            return table[f]
+    return None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One counted figure of one article: its group, interval and where it stands."""
+
+    quantity: Quantity
+    group: str
+    low: float
+    high: float
+    rep: float
+    bounded: bool
+    where: str  # headline, lead, body
+    quoted_by: Optional[str]  # the speaker it is attributed to, else None (the outlet's own words)
+
+    @property
+    def span(self) -> Span:
+        return self.quantity.span
+
+
+def interval(q: Quantity) -> Optional[tuple[float, float, float, bool]]:
+    """(low, high, representative figure, explicitly bounded), as the checks stage reads a figure."""
+    v, lo, hi = q.value, q.low, q.high
+    if lo is not None and hi is not None:
+        if lo <= 0 or hi < lo:
+            return None
+        return lo, hi, math.sqrt(lo * hi), True
+    if _VAGUE.search(q.text) and lo is not None:
+        return lo, lo * _VAGUE_SPREAD, lo, False
+    if lo is not None:
+        return lo, math.inf, lo, True
+    if hi is not None:
+        return 0.0, hi, hi, True
+    if v is None or v <= 0:
+        return None
+    if q.approximate:
+        return v / 1.5, v * 1.5, v, False
+    return v, v, v, False
+
+
+def conflict(a: Claim, b: Claim) -> Optional[str]:
+    """'warning' for ten times apart, 'info' for a bound that excludes the other, else None."""
+    if b.high < a.low:
+        low, high = b, a
+    elif a.high < b.low:
+        low, high = a, b
+    else:
+        return None
+    if high.rep / max(low.rep, 1e-9) >= CONFLICT_RATIO:
+        return "warning"
+    if (low.bounded or high.bounded) and high.low / max(low.high, 1e-9) >= BOUND_RATIO:
+        return "info"
+    return None
+
+
+def _sentence_of(analysis: Analysis, pos: int) -> Span:
+    sents = analysis.document.sentences
+    starts = [s for s, _ in sents]
+    i = bisect.bisect_right(starts, pos) - 1
+    if 0 <= i < len(sents) and sents[i][0] <= pos < sents[i][1]:
+        return sents[i]
+    text = analysis.document.text
+    lo = max(text.rfind(".", 0, pos), text.rfind("\n", 0, pos)) + 1
+    hi = min([x for x in (text.find(".", pos), text.find("\n", pos)) if x >= 0] or [len(text)])
+    return (lo, hi)
+
+
+def group_of(q: Quantity, analysis: Analysis) -> Optional[str]:
+    g = _groups()
+    text = analysis.document.text
+    counted = q.counted
+    if counted:
+        words = _WORD.findall(counted)
+        head = words[-1] if words else ""
+        if _COMPOUND_CROWD.search(q.text) and head.lower() in ("man", "men", "person", "people", "strong", "march", "rally", "protest", "demonstration"):
+            return "crowd"  # "a million-man march", "a 5,000-strong rally"
+        hit = _lookup(g.noun, head)
+        if hit:
+            return hit
+        if _lookup(g.event, head):
+            return None  # "thousands of marches" counts marches
+        candidates = _lookup(g.generic, head)
+        if not candidates:
+            return None
+        s, e = _sentence_of(analysis, q.span[0])
+        cued: set[str] = set()
+        for w in _WORD.findall(text[max(s, q.span[0] - 80) : min(e, q.span[1] + 80)]):
+            c = _lookup(g.cue, w)
+            if c:
+                cued |= c & candidates
+        return next(iter(cued)) if len(cued) == 1 else None
+    before = text[max(0, q.span[0] - 40) : q.span[0]]
+    m = _BEFORE.search(before)
+    if m:
+        return _BEFORE_GROUP.get(m.group(1).lower())
+    return None
+
+
+def _quote_over(analysis: Analysis, span: Span):
+    best = None
+    for qu in analysis.quotes:
+        if qu.span[0] <= span[0] and span[1] <= qu.span[1]:
+            if best is None or qu.span[1] - qu.span[0] < best.span[1] - best.span[0]:
+                best = qu
+    return best
+
+
+def claims(analysis: Analysis, title_span: Optional[Span], lead: Optional[Span]) -> list[Claim]:
+    out: list[Claim] = []
+    for q in analysis.quantities:
+        if q.kind != "count":
+            continue
+        group = group_of(q, analysis)
+        if group is None:
+            continue
+        iv = interval(q)
+        if iv is None or iv[1] <= 1:
+            continue
+        if title_span is not None and title_span[0] <= q.span[0] < title_span[1]:
+            where = "headline"
+        elif lead is not None and lead[0] <= q.span[0] < lead[1]:
+            where = "lead"
+        else:
+            where = "body"
+        quote = _quote_over(analysis, q.span)
+        quoted_by = None if quote is None else (quote.speaker.name or quote.speaker.text or "an unnamed source")
+        if quoted_by is None and where != "headline":
+            s, _ = _sentence_of(analysis, q.span[0])
+            if _ATTRIBUTION.search(analysis.document.text[s : q.span[0]]):
+                quoted_by = "a source named in the sentence"
+        out.append(Claim(q, group, iv[0], iv[1], iv[2], iv[3], where, quoted_by))
+    return out
+
+
+def describe(c: Claim) -> str:
+    q = c.quantity
+    vague = _VAGUE.search(q.text)
+    if vague:
+        return q.text[vague.start() :].lower()  # "tens of thousands of people" says it best
+    if q.low is not None and q.high is not None:
+        return f"{_fmt(q.low)}–{_fmt(q.high)}"
+    if q.low is not None and (q.value is None or q.value == q.low):
+        return f"at least {_fmt(q.low)}"
+    if q.high is not None and q.low is None:
+        return f"at most {_fmt(q.high)}"
+    v = q.value if q.value is not None else c.rep
+    return f"about {_fmt(v)}" if q.approximate else _fmt(v)
+
+
+def _fmt(v: float) -> str:
+    if v >= 1000 or v == int(v):
+        return f"{int(round(v)):,}"
+    return f"{v:g}"
+
+
+def group_words(group: str) -> str:
+    return _GROUP_WORDS.get(group, group)
