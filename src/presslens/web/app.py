@@ -33,7 +33,7 @@ HERE = Path(__file__).parent
 UPLOAD_SUFFIXES = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES)
 
 # Library errors a request can cause, by the status that fits them; anything else coded is a 400.
-_STATUS = {"PL104": 413, "PL302": 503, "PL999": 500}
+_STATUS = {"PL104": 413, "PL302": 503, "PL652": 404, "PL999": 500}
 
 
 def status_of(exc: errors.PresslensError) -> int:
@@ -349,6 +349,35 @@ def create_app(config: ServeConfig, *, pool: AnalysisPool | None = None) -> Fast
     async def api_voice(request: Request, name: str):
         return {"name": name, "items": await reads(request).run(queries.voice_quotes, name)}
 
+    @app.get("/stories", response_class=HTMLResponse, summary="Stories: one event across outlets, most outlets and most disagreement first (from, to, min_outlets, limit; format=csv|json)")
+    async def stories_page(request: Request, date_from: Optional[str] = Query(None, alias="from"),
+                           date_to: Optional[str] = Query(None, alias="to"), min_outlets: int = 1, limit: int = 100):
+        from ..stories.render import render_stories_html
+
+        found = await reads(request).run(_stories, _story_filters(date_from, date_to, min_outlets, limit))
+        table = table_response(request.query_params.get("format"), STORY_COLUMNS, [_story_row(s) for s in found], "stories")
+        if table is not None:
+            return table
+        html = await asyncio.to_thread(render_stories_html, found)
+        return report_page(html, [("/", "presslens"), ("/articles", "all articles"), ("/stories", "all stories")])
+
+    @app.get("/api/stories", summary="Stories with their comparison: {items}")
+    async def api_stories(request: Request, date_from: Optional[str] = Query(None, alias="from"),
+                          date_to: Optional[str] = Query(None, alias="to"), min_outlets: int = 1, limit: int = 100):
+        return {"items": await reads(request).run(_stories, _story_filters(date_from, date_to, min_outlets, limit))}
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, summary="One story, outlet by outlet, side by side")
+    async def story_page(request: Request, story_id: str):
+        from ..stories.render import render_story_html
+
+        story = await reads(request).run(_story, story_id)
+        html = await asyncio.to_thread(render_story_html, story)
+        return report_page(html, [("/", "presslens"), ("/stories", "all stories")])
+
+    @app.get("/api/stories/{story_id}", summary="One story: articles, conflicts, voices, omissions, summary, with evidence spans")
+    async def api_story(request: Request, story_id: str):
+        return await reads(request).run(_story, story_id)
+
     async def source_rows(store: StoreGate) -> list[dict[str, Any]]:
         rows = await store.run(queries.stats, "source")
         voices = await store.run(queries.top_voices, 3)
@@ -413,6 +442,46 @@ async def _form_job(fields: dict[str, str | None], upload: Any, make_job, *, htm
 
 
 SOURCE_COLUMNS = (*queries.STATS_COLUMNS, "top_voices")
+STORY_COLUMNS = ("story", "title", "outlets", "articles", "copies", "conflicts", "omissions", "summary")
+MAX_STORIES = 500
+
+
+def _story_filters(date_from: str | None, date_to: str | None, min_outlets: int, limit: int):
+    from ..stories.store import StoryFilters
+
+    try:
+        return StoryFilters(date_from=date_from, date_to=date_to, min_outlets=min_outlets,
+                            limit=max(1, min(int(limit), MAX_STORIES)))
+    except errors.UsageError as exc:
+        raise errors.BadRequest(exc.message) from None
+
+
+def _stories(store, filters) -> list[dict[str, Any]]:
+    """Stories of the store, grouped up to date first (incremental: only new articles are compared)."""
+    from ..stories.store import list_stories, update_stories
+
+    if not store.read_only:
+        update_stories(store)
+    return list_stories(store, filters)
+
+
+def _story(store, story_id: str) -> dict[str, Any]:
+    from ..stories.store import get_story, update_stories
+
+    if not store.read_only:
+        update_stories(store)
+    return get_story(store, story_id)
+
+
+def _story_row(story: dict[str, Any]) -> dict[str, Any]:
+    summary = story.get("summary")
+    if isinstance(summary, list):
+        summary = " ".join(s.get("text", "") if isinstance(s, dict) else str(s) for s in summary)
+    return {
+        "story": story["story"], "title": story["title"], "outlets": len(story["outlets"]),
+        "articles": len(story["articles"]), "copies": sum(1 for a in story["articles"] if a["copy_of"] is not None),
+        "conflicts": len(story["conflicts"]), "omissions": len(story["omissions"]), "summary": summary,
+    }
 
 
 def _render_stored(analysis_json: str) -> str:
