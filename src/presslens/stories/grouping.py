@@ -140,7 +140,6 @@ class StoryState:
         return LeanMinHash(m)
 
     def _add_one(self, r: StoryRecord, day: int, feats: dict[str, float]) -> str:
-        s = self.settings
         idx = len(self.items)
         mh = self._minhash(r.analysis.document.text)
         item = _Item(

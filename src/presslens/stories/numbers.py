@@ -10,20 +10,14 @@ its counted noun and the words of its sentence rather than from the dependency t
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Optional
 
 from ..model import Analysis, Quantity, Span
-from ..resources import lexicon
+from .. import figures
+from ..figures import COMPOUND_CROWD, CONFLICT_RATIO, VAGUE, Interval, counted_groups, interval  # noqa: F401
 
-CONFLICT_RATIO = 10.0
-BOUND_RATIO = 1.5
-_VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions|tens|lakhs)\b", re.I)
-_VAGUE_SPREAD = 25.0
-_COMPOUND_CROWD = re.compile(r"-\s*(?:strong|man|men|person|people)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # what a bare figure is given for: "put the crowd at 40,000", "a turnout of a million"
 _BEFORE = re.compile(r"\b(crowd|turnout|attendance|death toll|toll|troop levels?|force)s?\b(?:\s+\w+){0,3}\s+(?:at|of|to|was|were|is|stood at)\s*$", re.I)
@@ -35,35 +29,6 @@ _ATTRIBUTION = re.compile(
 _GROUP_WORDS = {"crowd": "people taking part", "troops": "troops", "dead": "dead"}
 _BEFORE_GROUP = {"crowd": "crowd", "turnout": "crowd", "attendance": "crowd", "death toll": "dead", "toll": "dead",
                  "troop level": "troops", "troop levels": "troops", "force": "troops"}
-
-
-@dataclass(frozen=True)
-class _Groups:
-    noun: dict[str, str]
-    event: dict[str, str]
-    generic: dict[str, frozenset[str]]
-    cue: dict[str, frozenset[str]]
-
-
-@lru_cache(maxsize=1)
-def _groups() -> _Groups:
-    noun: dict[str, str] = {}
-    event: dict[str, str] = {}
-    generic: dict[str, set[str]] = {}
-    cue: dict[str, set[str]] = {}
-    for line in lexicon("checks_counted_groups"):
-        parts = [p.strip() for p in line.split("\t")]
-        if len(parts) != 3:
-            continue
-        group, role, lemma = parts[0], parts[1], parts[2].lower()
-        table = {"noun": noun, "event": event}.get(role)
-        if table is not None:
-            table[lemma] = group
-        elif role == "generic":
-            generic.setdefault(lemma, set()).add(group)
-        elif role == "cue":
-            cue.setdefault(lemma, set()).add(group)
-    return _Groups(noun, event, {k: frozenset(v) for k, v in generic.items()}, {k: frozenset(v) for k, v in cue.items()})
 
 
 def _forms(word: str) -> list[str]:
@@ -107,39 +72,9 @@ class Claim:
         return self.quantity.span
 
 
-def interval(q: Quantity) -> Optional[tuple[float, float, float, bool]]:
-    """(low, high, representative figure, explicitly bounded), as the checks stage reads a figure."""
-    v, lo, hi = q.value, q.low, q.high
-    if lo is not None and hi is not None:
-        if lo <= 0 or hi < lo:
-            return None
-        return lo, hi, math.sqrt(lo * hi), True
-    if _VAGUE.search(q.text) and lo is not None:
-        return lo, lo * _VAGUE_SPREAD, lo, False
-    if lo is not None:
-        return lo, math.inf, lo, True
-    if hi is not None:
-        return 0.0, hi, hi, True
-    if v is None or v <= 0:
-        return None
-    if q.approximate:
-        return v / 1.5, v * 1.5, v, False
-    return v, v, v, False
-
-
 def conflict(a: Claim, b: Claim) -> Optional[str]:
     """'warning' for ten times apart, 'info' for a bound that excludes the other, else None."""
-    if b.high < a.low:
-        low, high = b, a
-    elif a.high < b.low:
-        low, high = a, b
-    else:
-        return None
-    if high.rep / max(low.rep, 1e-9) >= CONFLICT_RATIO:
-        return "warning"
-    if (low.bounded or high.bounded) and high.low / max(low.high, 1e-9) >= BOUND_RATIO:
-        return "info"
-    return None
+    return figures.conflict(Interval(a.low, a.high, a.rep, a.bounded), Interval(b.low, b.high, b.rep, b.bounded))
 
 
 def _sentence_of(analysis: Analysis, pos: int) -> Span:
@@ -155,13 +90,13 @@ def _sentence_of(analysis: Analysis, pos: int) -> Span:
 
 
 def group_of(q: Quantity, analysis: Analysis) -> Optional[str]:
-    g = _groups()
+    g = counted_groups()
     text = analysis.document.text
     counted = q.counted
     if counted:
         words = _WORD.findall(counted)
         head = words[-1] if words else ""
-        if _COMPOUND_CROWD.search(q.text) and head.lower() in ("man", "men", "person", "people", "strong", "march", "rally", "protest", "demonstration"):
+        if COMPOUND_CROWD.search(q.text) and head.lower() in ("man", "men", "person", "people", "strong", "march", "rally", "protest", "demonstration"):
             return "crowd"  # "a million-man march", "a 5,000-strong rally"
         hit = _lookup(g.noun, head)
         if hit:
@@ -223,7 +158,7 @@ def claims(analysis: Analysis, title_span: Optional[Span], lead: Optional[Span])
 
 def describe(c: Claim) -> str:
     q = c.quantity
-    vague = _VAGUE.search(q.text)
+    vague = VAGUE.search(q.text)
     if vague:
         return q.text[vague.start() :].lower()  # "tens of thousands of people" says it best
     if q.low is not None and q.high is not None:

@@ -10,8 +10,6 @@ from ...resources import lexicon
 
 
 MAX_PAIRED = 300  # numbers or dated events compared pairwise: bounds the time on very long inputs
-VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions|tens|lakhs)\b", re.I)
-COMPOUND_CROWD = re.compile(r"-\s*(?:strong|man|men|person|people)\b", re.I)
 STOP = frozenset(
     "a an the of to in on at for and or but is are was were be been being has have had it its this that these those "
     "with by from as he she they we you i his her their our your them him us not no will would can could should may "

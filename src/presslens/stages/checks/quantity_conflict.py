@@ -9,7 +9,6 @@ when both numbers are quoted (a dispute between sources is reported, not committ
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -18,47 +17,11 @@ from spacy.tokens import Token
 
 from ...model import Analysis, Check, CheckKind, Quantity, Span
 from ...resources import lexicon
-from ._common import COMPOUND_CROWD, MAX_PAIRED, VAGUE, YEAR_IN, words_of
+from ...figures import COMPOUND_CROWD, CountedGroups, Interval, conflict, counted_groups, interval
+from ._common import MAX_PAIRED, YEAR_IN, words_of
 from ._layout import Layout
 
 KIND: CheckKind = "quantity_conflict"
-
-
-_CONFLICT_RATIO = 10.0  # "differ by ten times or more"
-_BOUND_RATIO = 1.5  # a stated range or bound must miss the other figure by this factor
-_VAGUE_SPREAD = 25.0  # "thousands" reads as 2,000 up to about 50,000
-
-
-@dataclass(frozen=True)
-class _Groups:
-    noun: dict[str, str]  # lemma -> group
-    event: dict[str, str]
-    generic: dict[str, frozenset[str]]  # lemma -> groups it may join
-    cue: dict[str, frozenset[str]]  # lemma -> groups it puts a generic noun into
-
-
-@lru_cache(maxsize=1)
-def _groups() -> _Groups:
-    noun: dict[str, str] = {}
-    event: dict[str, str] = {}
-    generic: dict[str, set[str]] = {}
-    cue: dict[str, set[str]] = {}
-    for line in lexicon("checks_counted_groups"):
-        parts = [p.strip() for p in line.split("\t")]
-        if len(parts) != 3:
-            continue
-        group, role, lemma = parts[0], parts[1], parts[2].lower()
-        if role == "noun":
-            noun[lemma] = group
-        elif role == "event":
-            event[lemma] = group
-        elif role == "generic":
-            generic.setdefault(lemma, set()).add(group)
-        elif role == "cue":
-            cue.setdefault(lemma, set()).add(group)
-    return _Groups(
-        noun, event, {k: frozenset(v) for k, v in generic.items()}, {k: frozenset(v) for k, v in cue.items()}
-    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +80,7 @@ def _head_token(layout: Layout, span: Span) -> Optional[Token]:
 
 
 def _group_of(q: Quantity, layout: Layout) -> Optional[str]:
-    groups = _groups()
+    groups = counted_groups()
     counted_tok: Optional[Token] = None
     if q.counted_span is not None:
         toks = layout.tokens(q.counted_span)
@@ -159,7 +122,7 @@ def _group_of(q: Quantity, layout: Layout) -> Optional[str]:
     return None
 
 
-def _cued_group(tok: Token, candidates: frozenset[str], groups: _Groups) -> Optional[str]:
+def _cued_group(tok: Token, candidates: frozenset[str], groups: CountedGroups) -> Optional[str]:
     """A generic noun ("people") joins a group through the verb or noun it hangs from."""
     cur = tok
     for _ in range(4):
@@ -191,7 +154,7 @@ def _cued_group(tok: Token, candidates: frozenset[str], groups: _Groups) -> Opti
     return None
 
 
-def _object_group(prep: Token, groups: _Groups) -> Optional[str]:
+def _object_group(prep: Token, groups: CountedGroups) -> Optional[str]:
     """'estimated the crowd at 15,000', 'put the size of the crowd at 15,000': the group a figure
     attached by "at" is given for, read from the object of the verb."""
     if prep.lower_ not in ("at", "to") or prep.head.pos_ != "VERB":
@@ -212,26 +175,6 @@ def _object_group(prep: Token, groups: _Groups) -> Optional[str]:
         if hit and len(hit) == 1:
             return next(iter(hit))
     return None
-
-
-def _interval(q: Quantity) -> Optional[tuple[float, float, float, bool]]:
-    """(low, high, representative figure, explicitly bounded) for a counted quantity."""
-    v, lo, hi = q.value, q.low, q.high
-    if lo is not None and hi is not None:
-        if lo <= 0 or hi < lo:
-            return None
-        return lo, hi, math.sqrt(lo * hi), True
-    if VAGUE.search(q.text) and lo is not None:
-        return lo, lo * _VAGUE_SPREAD, lo, False
-    if lo is not None:
-        return lo, math.inf, lo, True
-    if hi is not None:
-        return 0.0, hi, hi, True
-    if v is None or v <= 0:
-        return None
-    if q.approximate:
-        return v / 1.5, v * 1.5, v, False
-    return v, v, v, False
 
 
 def _unsafe_pair_context(q: Quantity, layout: Layout, sentence: Span, group: str) -> bool:
@@ -285,7 +228,7 @@ def _claims(analysis: Analysis, layout: Layout) -> list[_Claim]:
         group = _group_of(q, layout)
         if group is None:
             continue
-        iv = _interval(q)
+        iv = interval(q)
         if iv is None or iv[1] <= 1:
             continue  # "one man" singles someone out; it is not a rival count of a group
         if layout.in_title(q.span):
@@ -303,17 +246,7 @@ def _claims(analysis: Analysis, layout: Layout) -> list[_Claim]:
 
 
 def _conflict(a: _Claim, b: _Claim) -> Optional[str]:
-    """'warning' for ten times apart, 'info' for a bound that excludes the other, else None."""
-    low, high = (a, b) if a.hi < b.lo else (b, a) if b.hi < a.lo else (None, None)
-    if low is None or high is None:
-        return None
-    ratio = high.rep / max(low.rep, 1e-9)
-    if ratio >= _CONFLICT_RATIO:
-        return "warning"
-    gap = high.lo / max(low.hi, 1e-9)
-    if (low.bounded or high.bounded) and gap >= _BOUND_RATIO:
-        return "info"
-    return None
+    return conflict(Interval(a.lo, a.hi, a.rep, a.bounded), Interval(b.lo, b.hi, b.rep, b.bounded))
 
 
 def _comparable(a: _Claim, b: _Claim, layout: Layout) -> bool:

@@ -15,7 +15,8 @@ from ... import lexicons
 from ...model import Analysis, Check, CheckKind, Quantity
 from ...quotemarks import ALL_MARKS, quote_segments
 from ...resources import lexicon
-from ._common import COMPOUND_CROWD, STOP, VAGUE, reporting_forms, split_phrase
+from ...figures import COMPOUND_CROWD, VAGUE
+from ._common import STOP, reporting_forms, split_phrase
 from ._layout import Layout
 
 KIND: CheckKind = "title_body_mismatch"
