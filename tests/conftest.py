@@ -39,3 +39,35 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip("../shared/data is absent")
     return data
+
+
+# --------------------------------------------------------------------------- headless Chromium
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (`make test` installs it); None when it is not there."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module, driven by Playwright; skips cleanly without either."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    exe = chromium_path()
+    if exe is None:
+        pytest.skip("no chromium binary (make test installs Debian's chromium)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

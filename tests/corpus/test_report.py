@@ -135,7 +135,7 @@ def test_report_filters_and_grouping(store):
     heads = [d for d in page.text if d.strip() in ("source", "month")]
     assert "month" in heads
     with pytest.raises(errors.UsageError):
-        corpus_report(store, by="year")
+        corpus_report(store, by="decade")
 
 
 def test_report_dense_articles_rank_own_words_techniques(store):
@@ -195,24 +195,7 @@ def test_report_cli_writes_a_file_or_stdout(store, tmp_path):
 
 # ---------------------------------------------------------------------- in headless Chromium
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 
-
-@pytest.fixture(scope="module")
-def browser():
-    import shutil
-
-    sync_api = pytest.importorskip("playwright.sync_api")
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.skip("no chromium binary (make test installs Debian's chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.mark.browser
