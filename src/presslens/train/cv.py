@@ -178,16 +178,7 @@ def fit(
     weights = tt.class_weights(counts, hyper.class_weights)
     net = tt.build_net(base_dir, hyper, len(rt.FEATURE_NAMES)).to(device)
     net.train()
-    head = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
-    enc_decay = [p for n, p in net.named_parameters() if n.startswith("encoder.") and p.ndim > 1]
-    enc_nodecay = [p for n, p in net.named_parameters() if n.startswith("encoder.") and p.ndim <= 1]
-    opt = torch.optim.AdamW(
-        [
-            {"params": enc_decay, "lr": hyper.lr_encoder, "weight_decay": hyper.weight_decay},
-            {"params": enc_nodecay, "lr": hyper.lr_encoder, "weight_decay": 0.0},
-            {"params": head, "lr": hyper.lr_heads, "weight_decay": hyper.weight_decay},
-        ]
-    )
+    opt = tt.make_optimizer(net, hyper)
     total = math.ceil(len(examples) / hyper.batch_windows) * hyper.epochs
     warm = max(1, int(total * hyper.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)))

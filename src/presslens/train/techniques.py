@@ -172,6 +172,22 @@ def default_base_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
+def make_optimizer(net, hyper):
+    """AdamW with the encoder's and the heads' learning rates; no weight decay on biases and norms."""
+    import torch
+
+    head = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
+    enc_decay = [p for n, p in net.named_parameters() if n.startswith("encoder.") and p.ndim > 1]
+    enc_nodecay = [p for n, p in net.named_parameters() if n.startswith("encoder.") and p.ndim <= 1]
+    return torch.optim.AdamW(
+        [
+            {"params": enc_decay, "lr": hyper.lr_encoder, "weight_decay": hyper.weight_decay},
+            {"params": enc_nodecay, "lr": hyper.lr_encoder, "weight_decay": 0.0},
+            {"params": head, "lr": hyper.lr_heads, "weight_decay": hyper.weight_decay},
+        ]
+    )
+
+
 def class_weights(counts: Sequence[int], mode: str) -> Optional[list[float]]:
     """Per-technique loss weights: None, or inverse square root of frequency normalised to mean 1."""
     if mode == "none":
@@ -421,16 +437,7 @@ def train_stage(
 
     net = build_net(base_dir, hyper, len(rt.FEATURE_NAMES)).to(device)
     net.train()
-    head_params = [p for n, p in net.named_parameters() if not n.startswith("encoder.")]
-    enc_decay = [p for n, p in net.named_parameters() if n.startswith("encoder.") and p.ndim > 1]
-    enc_nodecay = [p for n, p in net.named_parameters() if n.startswith("encoder.") and p.ndim <= 1]
-    opt = torch.optim.AdamW(
-        [
-            {"params": enc_decay, "lr": hyper.lr_encoder, "weight_decay": hyper.weight_decay},
-            {"params": enc_nodecay, "lr": hyper.lr_encoder, "weight_decay": 0.0},
-            {"params": head_params, "lr": hyper.lr_heads, "weight_decay": hyper.weight_decay},
-        ]
-    )
+    opt = make_optimizer(net, hyper)
     steps_per_epoch = math.ceil(len(train_ex) / hyper.batch_windows)
     total_steps = steps_per_epoch * hyper.epochs
     warm = max(1, int(total_steps * hyper.warmup))
