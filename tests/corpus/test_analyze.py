@@ -35,7 +35,8 @@ def _store(path: Path, n: int) -> None:
 
 def _assert_exactly_once(path: Path, n: int) -> None:
     with open_store(path, read_only=True) as store:
-        assert store.counts()["analysed"] == n
+        not_analysed = store.query("SELECT external_id, status, error_code, error_message FROM articles WHERE status <> 'analysed'")
+        assert store.counts()["analysed"] == n, not_analysed
         assert store.query("SELECT count(*), count(DISTINCT article_id) FROM analyses")[0] == (n, n)
         for (art_id,) in store.query("SELECT id FROM articles"):
             analysis = store.analysis(art_id)
