@@ -1,9 +1,11 @@
 """Throughput of presslens.analyze against bare spaCy parsing of the same texts.
 
-    python benchmarks/bench_analyze.py [--n 40] [--repeat 3] [--json]
+    python benchmarks/bench_analyze.py [--n 40] [--repeat 3] [--json] [--cpu]
 
 Articles come from ../shared/data/ptc-train/articles when present, else from examples/
 (cycled up to --n). Both sides are warmed up, then timed --repeat times; the best run counts.
+Wall-clock and CPU time (this process, all threads, onnxruntime's included) are both taken;
+--cpu makes CPU time the one the ratios, targets and breakdown use (a loaded machine).
 It records and prints; it never fails on a missed target.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -25,6 +28,7 @@ SHARED_ARTICLES = ROOT.parent / "shared" / "data" / "ptc-train" / "articles"
 EXAMPLES = ROOT / "examples"
 
 TARGET_RATIO = 1.3  # parse + the core stages (entities, quotes, quantities), issue 2
+TARGET_FULL_RATIO = 1.5  # the whole analysis, issue 15
 TARGET_PEAK_MB = 500.0
 # Added cost of later stages, as a multiple of the bare spaCy parse of the same texts (same run).
 STAGE_GROUP_TARGETS: dict[str, tuple[tuple[str, ...], float]] = {
@@ -66,13 +70,19 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def best_of(repeat: int, fn: Callable[[], Any]) -> float:
-    best = float("inf")
+# The clock the ratios use: wall-clock by default, process CPU time with --cpu.
+CLOCK: Callable[[], float] = time.perf_counter
+
+
+def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, float]:
+    """Best wall-clock and best CPU seconds over ``repeat`` runs of ``fn``."""
+    best_wall = best_cpu = float("inf")
     for _ in range(repeat):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - started)
-    return best
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return best_wall, best_cpu
 
 
 def stage_breakdown(texts: list[str], repeat: int) -> dict[str, float]:
@@ -90,11 +100,11 @@ def stage_breakdown(texts: list[str], repeat: int) -> dict[str, float]:
 
     def timed(name: str, run: Callable[[Any], Any]) -> Callable[[Any], Any]:
         def wrapper(ctx: Any) -> Any:
-            started = time.perf_counter()
+            started = CLOCK()
             try:
                 return run(ctx)
             finally:
-                totals[name] = totals.get(name, 0.0) + time.perf_counter() - started
+                totals[name] = totals.get(name, 0.0) + CLOCK() - started
 
         return wrapper
 
@@ -103,13 +113,13 @@ def stage_breakdown(texts: list[str], repeat: int) -> dict[str, float]:
     best: dict[str, float] | None = None
     for _ in range(repeat):
         totals.clear()
-        started = time.perf_counter()
+        started = CLOCK()
         docs = nlp.parse_many(texts)
-        parse_s = time.perf_counter() - started
-        started = time.perf_counter()
+        parse_s = CLOCK() - started
+        started = CLOCK()
         for article, doc in zip(articles, docs):
             pipeline.run(article, doc, settings)
-        run_s = time.perf_counter() - started
+        run_s = CLOCK() - started
         row = {"parse": parse_s, **totals}
         row["pipeline_overhead"] = max(0.0, run_s - sum(totals.values()))
         if best is None or sum(row.values()) < sum(best.values()):
@@ -134,8 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=40, help="number of articles (default 40)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per side; the best counts (default 3)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--cpu", action="store_true", help="ratios and breakdown by process CPU time, not wall-clock")
     parser.add_argument("--analyze-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global CLOCK
+    CLOCK = time.process_time if args.cpu else time.perf_counter
 
     import presslens
     from presslens import nlp
@@ -164,8 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     list(bare.pipe(texts[:4]))
     list(presslens.analyze_articles(articles[:4]))
 
-    bare_s = best_of(args.repeat, run_bare)
-    analyze_s = best_of(args.repeat, run_analyze)
+    bare_wall, bare_cpu = best_of(args.repeat, run_bare)
+    analyze_wall, analyze_cpu = best_of(args.repeat, run_analyze)
+    bare_s, analyze_s = (bare_cpu, analyze_cpu) if args.cpu else (bare_wall, analyze_wall)
     stages = stage_breakdown(texts, args.repeat)
     chars = sum(len(t) for t in texts)
     ratio = analyze_s / bare_s
@@ -185,12 +199,20 @@ def main(argv: list[str] | None = None) -> int:
         "characters": chars,
         "source": source,
         "repeat": args.repeat,
+        "clock": "cpu" if args.cpu else "wall",
         "bare_spacy_s": round(bare_s, 4),
         "analyze_s": round(analyze_s, 4),
+        "bare_spacy_wall_s": round(bare_wall, 4),
+        "analyze_wall_s": round(analyze_wall, 4),
+        "bare_spacy_cpu_s": round(bare_cpu, 4),
+        "analyze_cpu_s": round(analyze_cpu, 4),
+        "ratio_wall": round(analyze_wall / bare_wall, 3),
+        "ratio_cpu": round(analyze_cpu / bare_cpu, 3),
         "bare_articles_per_s": round(len(texts) / bare_s, 2),
         "analyze_articles_per_s": round(len(texts) / analyze_s, 2),
         "ratio_analyze_over_bare": round(ratio, 3),
         "core_ratio_over_bare": round(core_ratio, 3),
+        "target_ratio": TARGET_FULL_RATIO,
         "target_core_ratio": TARGET_RATIO,
         "stage_groups": groups,
         "stages_s": {k: round(v, 4) for k, v in stages.items()},
@@ -209,10 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         return "ok" if ok else "MISSED"
 
     print(f"presslens benchmark: {result['articles']} articles, {chars:,} characters, from {source}")
-    print(f"best of {args.repeat} runs each, warmed up\n")
+    print(f"best of {args.repeat} runs each, warmed up; ratios and breakdown by {result['clock']} time\n")
     print(f"  bare spaCy (stock pipeline, nlp.pipe)  {result['bare_articles_per_s']:8.2f} articles/s  ({bare_s:.3f} s)")
     print(f"  presslens.analyze_articles             {result['analyze_articles_per_s']:8.2f} articles/s  ({analyze_s:.3f} s)")
-    print(f"  ratio analyze / bare                   {ratio:8.3f}")
+    print(f"  ratio analyze / bare                   {ratio:8.3f}   target <= {TARGET_FULL_RATIO}  [{mark(ratio <= TARGET_FULL_RATIO)}]")
+    print(f"    by CPU time {result['ratio_cpu']:.3f} ({analyze_cpu:.2f} / {bare_cpu:.2f} s), by wall-clock {result['ratio_wall']:.3f}")
     print(f"  parse + core stages / bare             {core_ratio:8.3f}   target <= {TARGET_RATIO}  [{mark(core_ratio <= TARGET_RATIO)}]")
     for label, row in groups.items():
         ok = row["over_bare_parse"] <= row["target"]
@@ -225,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, secs in stages.items():
         print(f"    {name:<22} {secs:8.4f}  ({100 * secs / sum(stages.values()):5.1f}%)")
     print(f"    stages / parse         {result['stages_over_parse']}")
+    print(f"  load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -57,3 +57,22 @@ def test_nlp_sentences_are_trimmed_and_in_bounds():
     doc = nlp.parse("  One sentence here.   Another one follows.  \n")
     spans = nlp.sentences(doc)
     assert [doc.text[s:e] for s, e in spans] == ["One sentence here.", "Another one follows."]
+
+
+def test_nlp_parse_batch_size_changes_memory_not_the_parse():
+    texts = [
+        "The mayor said on Monday that the bridge would reopen.\nCritics disagreed.",
+        "Officials in Ottawa announced 300 new jobs. Unions called it a start.",
+        "A short one.",
+        "Protesters marched through the capital on Saturday, police said.",
+        "The company, which employs 4,000 people, denied the report.",
+    ]
+
+    def annotations(docs):
+        return [
+            [(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.ent_type_, t.is_sent_start) for t in d]
+            for d in docs
+        ]
+
+    assert nlp.PARSE_BATCH < 16
+    assert annotations(nlp.parse_many(texts, batch_size=1)) == annotations(nlp.parse_many(texts, batch_size=16))

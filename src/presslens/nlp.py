@@ -119,7 +119,12 @@ def parse(text: str) -> Doc:
     return parse_many([text])[0]
 
 
-def parse_many(texts: list[str], batch_size: int = 16) -> list[Doc]:
+# spaCy's working memory grows with the batch: 16 articles at once peaked at 447 MB against 265 MB
+# for 4, at the same CPU time (40 PTC articles, measured); the parses are the same either way.
+PARSE_BATCH = 4
+
+
+def parse_many(texts: list[str], batch_size: int = PARSE_BATCH) -> list[Doc]:
     """Parse each text once; long texts are parsed in chunks and joined back."""
     nlp = load()
     pieces: list[str] = []

@@ -204,3 +204,16 @@ def test_tagger_shipped_model_reads_spans_marked() -> None:
     spans = [(text.index("total disaster"), text.index("total disaster") + 14), (text.index("traitors"), len(text) - 1)]
     probs = model.classify(text, spans)
     assert len(probs) == 2 and all(abs(sum(p.values()) - 1.0) < 1e-4 for p in probs)
+
+
+def test_tagger_session_runs_one_thread_without_spinning(model: tagger.Tagger) -> None:
+    # Spinning worker threads burn CPU time while they wait; outputs do not depend on the thread count.
+    opts = model.session.get_session_options()
+    assert opts.intra_op_num_threads == int(model.config.get("intra_op_threads", tagger.INTRA_OP_THREADS))
+    assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+def test_tagger_batch_composition_is_part_of_the_model() -> None:
+    # Dynamic int8 quantisation scales each batch as a whole: the batch sizes that calibration was
+    # fitted with must not change for speed without re-calibrating.
+    assert (tagger.BATCH_WINDOWS, tagger.MARKED_BATCH) == (16, 32)
