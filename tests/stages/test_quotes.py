@@ -624,3 +624,12 @@ def test_quotes_must_still_find_plain_reports() -> None:
     assert [q.kind for q in qs] == ["indirect", "direct"]
     assert all(q.cue is not None and q.cue.kind == "speech" for q in qs)
     assert_spans_true(text, qs)
+
+
+def test_quotes_question_after_colon_and_ability_modal_still_report() -> None:
+    text = "The senator told reporters that the vote would be close: would the bill pass at all?"
+    q = one(run_on(text), "vote would be close")
+    assert q.speaker.text == "The senator"
+    text = "The mayor can confirm that the pool will reopen in June."
+    q = one(run_on(text), "pool will reopen")
+    assert q.speaker.text == "The mayor"

@@ -11,7 +11,11 @@ How it works, in one pass over the text and one over the parse:
    before it); a segment inside a cue's complement makes that quote ``mixed``;
    a quoted paragraph with no cue continues the previous speaker (floating quote);
    short quoted strings with no cue (titles, scare quotes) are dropped;
-4. speakers (``speakers``) are mapped to entities through ``Entity.mentions`` (the speaker span covers the
+   a cue that reports no statement gives no content: negated ("did not say that"), hedged
+   ("critics might argue"), asked ("Did he say ...?"), a set phrase ("That said,"), an imperative;
+4. speech verbs that things do ("a look at X suggests", "the figures show") are evidence cues;
+   a belief or evidence cue whose source is nobody a reader can name is no quote;
+5. speakers (``speakers``) are mapped to entities through ``Entity.mentions`` (the speaker span covers the
    whole mention); unresolved pronouns fall back on the current speaker, then the last person
    seen as a subject; "they" takes the group speaker of the same or previous sentence.
 """

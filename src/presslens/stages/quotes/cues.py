@@ -217,7 +217,10 @@ def _imperative(tok: Token) -> bool:
     return all(t.head.i == tok.i or t.head.i < tok.i or t.is_punct for t in tok.doc[tok.sent.start : tok.i])
 
 
-_HEDGE_MODALS = frozenset({"might", "could", "may", "can", "should", "must"})
+_HEDGE_MODALS = frozenset({"might", "could", "may", "should"})
+_QUESTION_OPENERS = frozenset(
+    "do does did is are was were can could will would should has have had why how what who whom which when where".split()
+)
 
 
 _WH_OPENERS = ("when ", "whether ", "if ", "why ", "how ", "what ", "where ", "who ", "which ")
@@ -240,8 +243,15 @@ def _not_reported(tok: Token, content: str) -> bool:
         return True
     sent = tok.sent
     body = sent.text.rstrip(" \t\n" + ALL_MARKS)
-    # a question: the reporting clause asks rather than reports (no quoted words in the sentence)
-    return body.endswith("?") and not any(t.text in ALL_MARKS for t in sent)
+    # a question: the reporting clause asks rather than reports (no quoted words in the sentence,
+    # and it opens as a question, not "X asked a question: Who ...?")
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return (
+        body.endswith("?")
+        and first is not None
+        and first.lower_ in _QUESTION_OPENERS
+        and not any(t.text in ALL_MARKS or t.text == ":" for t in sent)
+    )
 
 
 def find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
