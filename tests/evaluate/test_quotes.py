@@ -106,3 +106,22 @@ def test_quotes_eval_polnear_dev_sample(shared_data: Path) -> None:
     s = report.scores["30%"]["speech"]
     assert report.documents == 5
     assert s.gold > 0 and s.f1 > 0.5
+
+
+def test_quotes_predictions_select_speech_by_cue_kind() -> None:
+    from presslens.evaluate.quotes import predictions_from
+    from presslens import nlp
+    from presslens.model import Analysis, Article, Cue, Quote, Speaker
+    from presslens.pipeline import make_document
+
+    text = "Ann Lee believes the vote is close. Ann Lee said the vote is close. “It is close.”"
+    doc = make_document(Article(text=text), nlp.parse(text))
+    quotes = [
+        Quote(id="Q1", kind="indirect", text=text[16:34], span=(16, 34), speaker=Speaker(text="Ann Lee", span=(0, 7)),
+              cue=Cue(text="believes", span=(8, 16), kind="belief")),
+        Quote(id="Q2", kind="indirect", text=text[49:66], span=(49, 66), speaker=Speaker(text="Ann Lee", span=(36, 43)),
+              cue=Cue(text="said", span=(44, 48), kind="speech")),
+        Quote(id="Q3", kind="direct", text=text[67:81], span=(67, 81), speaker=Speaker()),
+    ]
+    preds = predictions_from(Analysis(document=doc, quotes=quotes))
+    assert [p.speech for p in preds] == [False, True, True]

@@ -541,3 +541,95 @@ def test_quotes_indirect_content_stops_where_the_reporter_goes_on() -> None:
     text2 = "The unions said the ministers are blocking the talks and have refused every offer."
     q2 = one(run_on(text2), "blocking")
     assert q2.text.endswith("have refused every offer")
+
+
+# --- Not a quote: statements nobody made, beliefs and evidence with no source (issue 15) ---
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # negated speech
+        "Ms. Varga, who never said that her rival was unfit for office, spoke for an hour.",
+        "The council did not say that the library would close next year.",
+        # hypothetical
+        "Critics might argue that the new tax will hurt small bakeries in the region.",
+        # a question asks, it reports nothing
+        "Does the chairman ever say the plan will cost taxpayers nothing?",
+        # set phrases built on a reporting verb
+        "That said, a defeat in the valley would be a bitter end to the campaign.",
+        "Needless to say, the ferry was late again on Monday morning.",
+        # imperatives
+        "Call it a craze for old television shows.",
+        "For a longer account of the strike, read the union's own history of the dispute.",
+        # a belief or evidence cue with nobody behind it
+        "It is widely understood that the merger will collapse before the summer.",
+        "A close look at the two old jets suggests that their value lies mostly in marketing.",
+        # vague objects of 'say'
+        "The long campaign gives a candidate time to get tired and say something foolish.",
+    ],
+)
+def test_quotes_not_a_report_finds_nothing(text: str) -> None:
+    assert run_on(text) == []
+
+
+def test_quotes_negated_cue_keeps_the_real_report() -> None:
+    text = "Ms. Varga, who did not say that her rival was unfit, said on Friday that he lacked experience."
+    qs = run_on(text)
+    assert [q.text for q in qs] == ["that he lacked experience"]
+    assert qs[0].speaker.text == "Ms. Varga"
+    assert_spans_true(text, qs)
+
+
+def test_quotes_belief_with_a_named_holder_is_kept_with_its_kind() -> None:
+    text = "Maria Lopez believes that the council will approve the plan next week."
+    q = one(run_on(text), "council will approve")
+    assert q.cue is not None and q.cue.kind == "belief"
+    assert q.speaker.text == "Maria Lopez"
+
+
+def test_quotes_speech_verb_of_a_thing_is_evidence() -> None:
+    # a look cannot speak (kept out); figures are a source, but they show rather than say
+    assert run_on("A close look at the ledgers suggests that the fund lost money for years.") == []
+    q = one(run_on("The sales figures suggest that demand for electric cars is slowing."), "demand for electric")
+    assert q.cue is not None and q.cue.kind == "evidence"
+    text = "The finance minister suggested that the budget would be balanced by 2027."
+    q = one(run_on(text), "budget would be balanced")
+    assert q.cue is not None and q.cue.kind == "speech"
+    assert q.text == "that the budget would be balanced by 2027"
+
+
+def test_quotes_scare_quote_modifying_a_noun_is_no_quote() -> None:
+    text = 'Hundreds marched against what they call the "rigged" selection of the party leader.'
+    assert run_on(text) == []
+
+
+def test_quotes_called_with_quoted_words_is_still_a_quote() -> None:
+    text = 'The senator called the proposal "a gift to polluters" during the debate.'
+    q = one(run_on(text), "gift to polluters")
+    assert q.speaker.text == "The senator"
+    assert_spans_true(text, [q])
+
+
+def test_quotes_title_with_byline_is_no_quote() -> None:
+    text = 'SHORT READS: "City aquarium to close its doors for a year," by Harbor Daily\'s Ana Ruiz.'
+    assert run_on(text) == []
+
+
+def test_quotes_must_still_find_plain_reports() -> None:
+    text = (
+        "The mayor said that the budget would be balanced by next year.\n\n"
+        "“We will not back down from this fight,” the union leader said on Tuesday."
+    )
+    qs = run_on(text)
+    assert [q.kind for q in qs] == ["indirect", "direct"]
+    assert all(q.cue is not None and q.cue.kind == "speech" for q in qs)
+    assert_spans_true(text, qs)
+
+
+def test_quotes_question_after_colon_and_ability_modal_still_report() -> None:
+    text = "The senator told reporters that the vote would be close: would the bill pass at all?"
+    q = one(run_on(text), "vote would be close")
+    assert q.speaker.text == "The senator"
+    text = "The mayor can confirm that the pool will reopen in June."
+    q = one(run_on(text), "pool will reopen")
+    assert q.speaker.text == "The mayor"

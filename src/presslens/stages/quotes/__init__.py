@@ -11,7 +11,11 @@ How it works, in one pass over the text and one over the parse:
    before it); a segment inside a cue's complement makes that quote ``mixed``;
    a quoted paragraph with no cue continues the previous speaker (floating quote);
    short quoted strings with no cue (titles, scare quotes) are dropped;
-4. speakers (``speakers``) are mapped to entities through ``Entity.mentions`` (the speaker span covers the
+   a cue that reports no statement gives no content: negated ("did not say that"), hedged
+   ("critics might argue"), asked ("Did he say ...?"), a set phrase ("That said,"), an imperative;
+4. speech verbs that things do ("a look at X suggests", "the figures show") are evidence cues;
+   a belief or evidence cue whose source is nobody a reader can name is no quote;
+5. speakers (``speakers``) are mapped to entities through ``Entity.mentions`` (the speaker span covers the
    whole mention); unresolved pronouns fall back on the current speaker, then the last person
    seen as a subject; "they" takes the group speaker of the same or previous sentence.
 """
@@ -70,6 +74,9 @@ def run(ctx) -> list[Quote]:
             and any(d is not c and d.content is not None and d.content[0] <= c.start < d.content[1] for d in cues)
         )
     ]
+    for c in cues:
+        if c.cls == "speech" and c.tok.lemma_.lower() in _THING_VERBS and _thing(c.subject, lex):
+            c.cls = "evidence"  # "A look at the fleet suggests that ...": a thing shows, nobody speaks
     found = _direct_quotes(art, cues, lex) + _indirect_quotes(art, cues)
     return _with_speakers(ctx, _merged(found), paragraphs, lex)
 
@@ -141,6 +148,8 @@ def _direct_quotes(art: _Article, cues: list[CueCand], lex: Lexicons) -> list[Fo
                 span = (cs, max(ce, e))
         standalone = _standalone(text, s, e, ss, max(se, se_after))
         n_words = _words(text, s, e)
+        if re.match(r"[\s,]*by\s+[A-Z]", text[e : e + 40]) and cue is None:
+            continue  # '“Museum to close,” by Jane Doe': the title of a piece, with its byline
         if n_words <= TITLE_MAX_WORDS and _title_case(text[s:e]) and not (standalone and cue is None):
             continue  # a title of a book, show or slogan in Title Case
         if cue is not None and kind == "direct" and cue.start >= e and n_words >= SHORT_QUOTE_WORDS:
@@ -151,6 +160,8 @@ def _direct_quotes(art: _Article, cues: list[CueCand], lex: Lexicons) -> list[Fo
                     kind, span = "mixed", (lead_span[0], e)
         if cue is not None and kind == "direct" and n_words < SHORT_QUOTE_WORDS and _embedded(text[before_lo:s]):
             gap = text[cue.end : s]
+            if _modifies_next(art, s, e):
+                continue  # 'what he calls the “crooked” process': a scare-quoted modifier of the noun after it
             if cue.end <= s and cue.cls == "speech" and "\n" not in gap and (len(gap.split()) <= 4 or len(gap.split()) <= 10 and not re.search(r"[,;:.!?]", gap)):
                 # "called her “crooked”": the object and the quoted words are the content
                 trimmed = trim(text, cue.end, e)
@@ -256,6 +267,8 @@ def _with_speakers(ctx, kept: list[Found], paragraphs: list[Span], lex: Lexicons
             r = resolver.resolve(f.subject)
             sp = r.speaker()
             cue_model = Cue(text=text[f.cue.start : f.cue.end], span=(f.cue.start, f.cue.end), kind=f.cue.cls)
+            if f.cue.cls != "speech" and not _identified(r):
+                continue  # "it is understood that", "polls show": belief or evidence with no one behind it
             if r.text is not None:
                 last_speaker = r
                 resolver.remember(r)
@@ -280,6 +293,38 @@ def _inanimate(subject: Optional[Token], lex: Lexicons) -> bool:
         and subject.lemma_.lower() not in lex.speaker_kind
         and subject.lower_ not in lex.speaker_kind
     )
+
+
+def _identified(r: Resolved) -> bool:
+    """A source a reader can name: a person, group, organisation or document, with a pronoun
+    resolved to one ('we know', 'I think' by the writer name nobody)."""
+    if r.text is None or r.kind == "unknown":
+        return False
+    low = r.text.lower()
+    return not (low in PERSON_PRONOUNS | GROUP_PRONOUNS | {"you", "one", "it"}) or bool(r.entity or r.name)
+
+
+# speech verbs that things do too: "the figures suggest", "releasing them would reveal"
+_THING_VERBS = frozenset(
+    "suggest indicate reveal point demonstrate highlight underscore underline signal imply illustrate mean prove show".split()
+)
+
+
+def _thing(subject: Optional[Token], lex: Lexicons) -> bool:
+    """A subject that cannot speak: a common noun that names no speaker, an action ('releasing the
+    files'), or a bare 'it', 'this', 'that', 'which' with no person behind it."""
+    if subject is None:
+        return False
+    if subject.lower_ in ("it", "this", "that", "which", "what"):
+        return True
+    if subject.tag_ == "VBG" or subject.dep_ == "csubj":
+        return True
+    kind = lex.speaker_kind.get(subject.lemma_.lower()) or lex.speaker_kind.get(subject.lower_)
+    if kind == "document":
+        return True
+    # "a look at the fleet", "a review of the books": an act of examining (the noun list of
+    # speakers is not complete enough to call every other common noun a thing)
+    return _inanimate(subject, lex) and any(c.dep_ == "prep" and c.lower_ in ("at", "into", "of") for c in subject.children)
 
 
 def _speaker_rank(q: Quote) -> tuple[bool, bool, bool]:
@@ -341,6 +386,18 @@ def _gap_subject(doc: Doc, tokens: TokenIndex, start: int, verb: Token) -> Optio
             break
         cand = h
     return cand if cand.pos_ in ("PROPN", "NOUN") else None
+
+
+def _modifies_next(art: _Article, s: int, e: int) -> bool:
+    """The quoted words modify the noun right after the closing mark ('the “fraudulent” nomination')."""
+    i = art.tokens.first_from(e)
+    doc = art.doc
+    while i < len(doc) and doc[i].text in ALL_MARKS:
+        i += 1
+    if i >= len(doc) or doc[i].idx - e > 2 or doc[i].pos_ not in ("NOUN", "PROPN"):
+        return False
+    inner = [t for t in doc[art.tokens.first_from(s) : art.tokens.first_from(e)] if not t.is_punct]
+    return bool(inner) and all(t.head.i == doc[i].i or s <= t.head.idx < e for t in inner)
 
 
 def _embedded(lead: str) -> bool:

@@ -189,9 +189,76 @@ def _is_clause(head: Token) -> bool:
     return has_subject or has_that or finite or head.tag_ in _FINITE_TAGS
 
 
+@lru_cache(maxsize=1)
+def _set_phrases() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(w.strip().lower().split()) for w in lexicon("quote_set_phrases") if w.strip())
+
+
+def _in_set_phrase(tok: Token) -> bool:
+    """'That said, ...', 'needless to say': the verb is part of a fixed phrase, not a report."""
+    doc = tok.doc
+    for words in _set_phrases():
+        for k, w in enumerate(words):
+            if w != tok.lower_.replace("’", "'"):
+                continue
+            lo = tok.i - k
+            if lo >= 0 and lo + len(words) <= len(doc) and all(doc[lo + n].lower_.replace("’", "'") == words[n] for n in range(len(words))):
+                return True
+    return False
+
+
+def _imperative(tok: Token) -> bool:
+    """'Call it a fetish.' / 'Say you win.': a bare verb opening its sentence, with no subject, reports nobody."""
+    if tok.tag_ != "VB" or tok.dep_ != "ROOT" or subject_of(tok) is not None:
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return False
+    # anything before the verb hangs from it ("For more, read the report"), never a subject
+    return all(t.head.i == tok.i or t.head.i < tok.i or t.is_punct for t in tok.doc[tok.sent.start : tok.i])
+
+
+_HEDGE_MODALS = frozenset({"might", "could", "may", "should"})
+_QUESTION_OPENERS = frozenset(
+    "do does did is are was were can could will would should has have had why how what who whom which when where".split()
+)
+
+
+_WH_OPENERS = ("when ", "whether ", "if ", "why ", "how ", "what ", "where ", "who ", "which ")
+
+
+def _not_reported(tok: Token, content: str) -> bool:
+    """A cue that reports no actual statement: negated ('did not say that'; 'has not said when'
+    still reports a refusal to answer), hypothetical ('critics might argue that', 'if he said
+    that'), or asked about ('Did she say that ...?')."""
+    kids = list(tok.children)
+    if any(c.dep_ == "neg" for c in kids) and not content.lower().startswith(_WH_OPENERS):
+        return True
+    if any(c.dep_ == "aux" and c.lower_ in _HEDGE_MODALS for c in kids):
+        return True
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in kids):
+        return True
+    if any(c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in kids) and any(
+        t.lower_ in ("if", "unless") and t.i < tok.i for t in tok.sent
+    ):
+        return True
+    sent = tok.sent
+    body = sent.text.rstrip(" \t\n" + ALL_MARKS)
+    # a question: the reporting clause asks rather than reports (no quoted words in the sentence,
+    # and it opens as a question, not "X asked a question: Who ...?")
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return (
+        body.endswith("?")
+        and first is not None
+        and first.lower_ in _QUESTION_OPENERS
+        and not any(t.text in ALL_MARKS or t.text == ":" for t in sent)
+    )
+
+
 def find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
     cues: list[CueCand] = []
     for tok in doc:
+        if _in_set_phrase(tok) or (tok.pos_ == "VERB" and _imperative(tok)):
+            continue
         cue: Optional[CueCand] = None
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             cue = _according_cue(tok, text, lex)
@@ -200,6 +267,8 @@ def find_cues(doc: Doc, text: str, lex: Lexicons) -> list[CueCand]:
         elif tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
             cue = _verb_cue(tok, text, lex)
         if cue is not None:
+            if cue.content is not None and _not_reported(cue.tok, text[cue.content[0] : cue.content[1]]):
+                cue.content = None
             cues.append(cue)
     return cues
 
@@ -274,6 +343,7 @@ def _verb_cue(tok: Token, text: str, lex: Lexicons) -> Optional[CueCand]:
                 continue
             if (c.dep_ == "intj" and c.lower_ in ("yes", "no")) or (c.dep_ == "advmod" and c.lower_ == "so" and c.i == tok.i + 1) or (
                 c.dep_ == "dobj" and c.lemma_.lower() not in lex.noun_class and c.lower_ not in ("it", "this", "what", "which", "that")
+                and not _vague_object(c)
             ):
                 content, short_ok = trim(text, c.left_edge.idx, c.right_edge.idx + len(c.right_edge)), True
                 break
@@ -473,6 +543,13 @@ def _unmarked_advcl(verb: Token) -> Optional[Token]:
 
 
 _SAY_OBJECT_VERBS = frozenset({"say", "repeat", "reply", "answer"})
+_VAGUE_OBJECTS = frozenset({"something", "anything", "nothing", "everything", "thing", "things", "stuff", "word", "words", "lot"})
+
+
+def _vague_object(obj: Token) -> bool:
+    """'said something stupid', 'say the wrong thing': an object that names no content ('the same
+    thing' still points back to a report)."""
+    return obj.lower_ in _VAGUE_OBJECTS and not any(c.lower_ in ("same", "following") for c in obj.children)
 
 
 def _number(tok: Optional[Token]) -> Optional[str]:
