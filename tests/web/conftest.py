@@ -8,6 +8,7 @@ import contextlib
 from html.parser import HTMLParser
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -76,7 +77,9 @@ def running_server(*args: str, env: dict[str, str] | None = None, ready_s: float
     port = free_port()
     cmd = [sys.executable, "-c", "from presslens.cli.main import main; main()", "serve", "--port", str(port), *args]
     log = open(os.devnull, "w")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    # its own session, so the server's analysis workers go with it whatever happens to the test
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+                            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + ready_s
@@ -100,6 +103,10 @@ def running_server(*args: str, env: dict[str, str] | None = None, ready_s: float
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # any worker the server left behind
+        except ProcessLookupError:
+            pass
         log.close()
 
 
