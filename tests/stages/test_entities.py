@@ -171,9 +171,52 @@ def test_entities_pronoun_without_candidate_stays_unresolved():
 
 
 def test_entities_pronoun_too_far_from_any_person_stays_unresolved():
-    text = "Mr. Dawson spoke first.\n\nThe weather turned.\n\nRain fell for days.\n\nThe river rose.\n\nHe said the dam held."
+    # a pronoun that reports nothing gets no speaker continuity
+    text = "Mr. Dawson spoke first.\n\nThe weather turned.\n\nRain fell for days.\n\nThe river rose.\n\nHe built the dam."
     ents = run_on(text)
     assert owner(ents, text, "He") is None
+
+
+def test_entities_reporting_pronoun_far_from_its_speaker_walks_back_to_them():
+    # too far back for the scores; a pronoun that speaks walks back to the last person subject
+    text = (
+        "Mr. Tom Reed met the press.\n\n“We will rebuild,” Mr. Dawson said.\n\n"
+        "The weather turned.\n\nRain fell for days.\n\nThe river rose.\n\n"
+        "“The dam will hold,” he said."
+    )
+    ents = run_on(text)
+    assert owner(ents, text, "he") is find(ents, "Dawson")
+
+
+def test_entities_reporting_pronoun_walks_back_to_the_latest_person_subject():
+    text = (
+        "“The ferry must run,” Ms. Irena Varga said.\n\n"
+        "The port opened late.\n\nMs. Ada Lund then stood up.\n\nThe room fell silent.\n\nRain fell.\n\n"
+        "“It is a disgrace,” she said."
+    )
+    ents = run_on(text)
+    assert owner(ents, text, "she") is find(ents, "Ada Lund")
+
+
+def test_entities_group_pronoun_that_speaks_links_to_a_common_noun_group():
+    text = (
+        "Farmers' cooperatives have maintained that the water quota is unfair, "
+        "and they insist that the canal must stay open all summer."
+    )
+    ents = run_on(text)
+    group = owner(ents, text, "they")
+    assert group is not None and group.type == "GROUP"
+    assert "cooperatives" in group.name
+    assert any(text[s:e].endswith("cooperatives") for s, e in group.mentions)
+
+
+def test_entities_group_pronoun_two_sentences_after_the_group_stays_unresolved():
+    text = (
+        "Dock workers said the port was unsafe. The harbour closed at noon. The ships waited. "
+        "They say the cranes are old."
+    )
+    ents = run_on(text)
+    assert owner(ents, text, "They") is None
 
 
 def test_entities_spans_are_exact_sorted_and_unique():

@@ -10,7 +10,7 @@ from presslens.config import Settings
 from presslens.model import Analysis, Article, Entity, Quote
 from presslens.pipeline import Context, make_document
 from presslens.resources import lexicon
-from presslens.stages import quotes
+from presslens.stages import entities, quotes
 
 
 def run_on(text: str, entities: list[Entity] | None = None) -> list[Quote]:
@@ -19,6 +19,16 @@ def run_on(text: str, entities: list[Entity] | None = None) -> list[Quote]:
     article = Article(text=text)
     analysis = Analysis(document=make_document(article, doc), entities=entities or [])
     return quotes.run(Context(article=article, doc=doc, analysis=analysis, settings=Settings()))
+
+
+def run_with_entities(text: str) -> tuple[list[Entity], list[Quote]]:
+    """The entities stage, then the quotes stage on its entities (as the pipeline runs them)."""
+    doc = nlp.parse(text)
+    article = Article(text=text)
+    analysis = Analysis(document=make_document(article, doc))
+    ctx = Context(article=article, doc=doc, analysis=analysis, settings=Settings())
+    analysis.entities = entities.run(ctx)
+    return analysis.entities, quotes.run(ctx)
 
 
 def one(qs: list[Quote], fragment: str) -> Quote:
@@ -220,7 +230,8 @@ def test_quotes_speaker_entity_from_mentions() -> None:
     assert q.speaker.name == "Lena Park"
 
 
-def test_quotes_pronoun_fallback_uses_gender_and_current_speaker() -> None:
+def test_quotes_resolves_no_pronoun_of_its_own() -> None:
+    # "she" lies in no entity's mentions: quotes must not pick the current speaker itself
     text = (
         "Mr. Ortega met Ms. Haddad at the port.\n\n"
         "“The cranes are too old,” Haddad said.\n\n"
@@ -231,12 +242,29 @@ def test_quotes_pronoun_fallback_uses_gender_and_current_speaker() -> None:
     had2 = text.index("Haddad", had1 + 1)
     ents = [
         Entity(id="E1", name="Carlos Ortega", type="PERSON", mentions=[(port, port + 6)]),
-        Entity(id="E2", name="Nadia Haddad", type="PERSON", mentions=[(had1, had1 + 6), (had2, had2 + 6)]),
+        Entity(id="E2", name="Nadia Haddad", type="PERSON", gender="female", mentions=[(had1, had1 + 6), (had2, had2 + 6)]),
     ]
-    q = one(run_on(text, ents), "new ones by spring")
-    assert q.speaker.text == "she"
-    assert q.speaker.entity == "E2"
-    assert q.speaker.name == "Nadia Haddad"
+    qs = run_on(text, ents)
+    assert one(qs, "cranes are too old").speaker.entity == "E2"
+    q = one(qs, "new ones by spring")
+    assert q.speaker.text == "she" and q.speaker.kind == "person"
+    assert q.speaker.entity is None and q.speaker.name is None
+
+
+def test_quotes_pronoun_speaker_is_the_entity_that_lists_the_pronoun() -> None:
+    # entities links "he" to the current speaker (four paragraphs on); quotes only reads that
+    text = (
+        "“We will rebuild the bridge,” Mr. Dawson said.\n\n"
+        "The weather turned.\n\nRain fell for days.\n\nThe river rose.\n\n"
+        "“The dam will hold,” he said."
+    )
+    ents, qs = run_with_entities(text)
+    q = one(qs, "dam will hold")
+    he = q.speaker.span
+    assert q.speaker.text == "he" and he is not None
+    owner = [e for e in ents if he in [tuple(m) for m in e.mentions]]
+    assert len(owner) == 1 and owner[0].name == "Dawson"
+    assert q.speaker.entity == owner[0].id and q.speaker.name == "Dawson"
 
 
 def test_quotes_unresolved_speaker_fields_are_null() -> None:
@@ -344,19 +372,33 @@ def test_quotes_group_pronoun_takes_previous_group_speaker() -> None:
         "Farmers' cooperatives have maintained that the water quota is unfair, "
         "and they insist that the canal must stay open all summer."
     )
-    qs = run_on(text)
+    ents, qs = run_with_entities(text)
     q = one(qs, "canal must stay open")
     assert q.speaker.text == "they"
     assert q.speaker.kind == "group"
     assert q.speaker.name is not None and "cooperatives" in q.speaker.name
+    group = next(e for e in ents if e.id == q.speaker.entity)
+    assert q.speaker.span in [tuple(m) for m in group.mentions]
+    assert one(qs, "quota is unfair").speaker.entity == group.id
     assert_spans_true(text, qs)
+    # without the entities stage nobody resolves "they"
+    assert one(run_on(text), "canal must stay open").speaker.name is None
 
 
 def test_quotes_group_pronoun_without_group_antecedent_stays_unnamed() -> None:
     text = "The mayor opened the fair on Monday.\n\nLater that week the council met again. They said the budget was final."
-    q = one(run_on(text), "budget was final")
+    q = one(run_with_entities(text)[1], "budget was final")
     assert q.speaker.kind == "group"
     assert q.speaker.name is None
+
+
+def test_quotes_writer_first_person_belief_is_kept_unnamed() -> None:
+    # the writer's "I" is a source a reader can name (the byline); an unresolved "we" is not
+    text = "Mr. Ortega said the port was losing money.\n\nI believe that the port will recover by spring."
+    q = one(run_with_entities(text)[1], "port will recover")
+    assert q.cue is not None and q.cue.kind == "belief"
+    assert q.speaker.text == "I" and q.speaker.entity is None and q.speaker.name is None
+    assert run_on("We believe that the port will recover by spring.") == []
 
 
 def test_quotes_parenthetical_cue_inside_content() -> None:

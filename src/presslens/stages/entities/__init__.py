@@ -5,8 +5,12 @@ errors that recur in news (titles, particles, apostrophes, org heads, fused
 spans), merges the surface forms of one referent (full name, surname, title +
 surname, acronym), reads descriptions from appositions and pre-modifiers, and
 finally links third-person pronouns and definite descriptions ("the commander")
-to the entity they most plausibly refer to. Everything is reported through
-``Entity.mentions``; the quotes stage looks speakers up there.
+to the entity they most plausibly refer to. A pronoun that speaks in a reporting cue and
+that this leaves unresolved follows speaker continuity (``references``): "he said" goes to
+the current speaker, "they insist" to the group that spoke in the same or previous sentence
+(a common-noun group, "the protesters", becomes a GROUP entity when referred back to like
+this). Everything is reported through ``Entity.mentions``; the quotes stage reads pronoun
+speakers there and resolves none itself.
 
 Type repair beyond the NER label: members of one coordinated list share the list's
 prevailing type when their own evidence is the label alone (``clusters.repair_lists``); a name
@@ -19,13 +23,11 @@ title's role leave one candidate; a titled surname that stays ambiguous is its o
 
 from __future__ import annotations
 
-from typing import Optional
-
 from spacy.tokens import Doc
 
 from ... import lexicons
-from ...model import Entity, Gender
-from ._common import Cluster
+from ...model import Entity
+from ._common import Cluster, shown_gender
 from .candidates import find_candidates, finish_mentions
 from .clusters import (
     cluster_kind,
@@ -42,28 +44,6 @@ from .references import describe, resolve_references, roles_of
 name = "entities"
 requires: tuple[str, ...] = ()
 assigns = "entities"
-
-
-def _shown_gender(text: str, c: Cluster, spans: list[tuple[int, int]]) -> Optional[Gender]:
-    """The gender the article itself shows for a person: pronouns resolved to them, titles
-    written with the name, gendered role nouns describing them (never a guess from a first
-    name). None when nothing shows it or the signs disagree evenly."""
-    votes = {"m": 0, "f": 0}
-    pronouns = lexicons.pronouns()
-    for s, e in spans:
-        p = pronouns.get(text[s:e].lower())
-        if p is not None and p.gender in votes:
-            votes[p.gender] += 1
-    for m in c.mentions:
-        if m.title_gender in votes:
-            votes[m.title_gender] += 1
-    roles = lexicons.role_nouns()
-    for r in c.roles:
-        if roles.get(r, "") in votes:
-            votes[roles[r]] += 1
-    if votes["m"] == votes["f"]:
-        return None
-    return lexicons.GENDER_NAMES["m" if votes["m"] > votes["f"] else "f"]
 
 
 def _canonical(doc: Doc, c: Cluster) -> str:
@@ -172,7 +152,7 @@ def run(ctx) -> list[Entity]:
                 aliases=aliases,
                 descriptions=c.descriptions,
                 mentions=[tuple(s) for s in spans],
-                gender=_shown_gender(text, c, spans) if c.kind == "PERSON" else None,
+                gender=lexicons.GENDER_NAMES.get(shown_gender(text, c, spans)) if c.kind == "PERSON" else None,
             )
         )
     return out

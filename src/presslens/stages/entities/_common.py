@@ -52,6 +52,12 @@ def speech_verbs() -> frozenset[str]:
     return frozenset(v.lemma for v in lexicons.reporting_verbs() if v.kind == "speech")
 
 
+@lru_cache(maxsize=1)
+def reporting_lemmas() -> frozenset[str]:
+    """Every reporting verb, whatever its cue kind ("said", "believes", "showed")."""
+    return frozenset(lexicons.reporting_index().verb_kind)
+
+
 def given_gender(word: str) -> str:
     """m/f for a known first name; f as a weak guess for unknown names ending in -a."""
     known = lexicons.given_names().get(word)
@@ -111,6 +117,29 @@ class Cluster:
             for k, v in m.votes.items():
                 total[k] = total.get(k, 0.0) + v
         return total
+
+
+def shown_gender(text: str, c: Cluster, spans: list[tuple[int, int]]) -> str:
+    """The gender (m, f or "") the article itself shows for a person in ``spans`` and the
+    cluster's titles and roles: pronouns resolved to them, titles written with the name,
+    gendered role nouns describing them (never a guess from a first name). "" when nothing
+    shows it or the signs disagree evenly."""
+    votes = {"m": 0, "f": 0}
+    pronouns = lexicons.pronouns()
+    for s, e in spans:
+        p = pronouns.get(text[s:e].lower())
+        if p is not None and p.gender in votes:
+            votes[p.gender] += 1
+    for m in c.mentions:
+        if m.title_gender in votes:
+            votes[m.title_gender] += 1
+    roles = lexicons.role_nouns()
+    for r in c.roles:
+        if roles.get(r, "") in votes:
+            votes[roles[r]] += 1
+    if votes["m"] == votes["f"]:
+        return ""
+    return "m" if votes["m"] > votes["f"] else "f"
 
 
 def is_cap(tok: Token) -> bool:

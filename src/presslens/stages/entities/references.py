@@ -1,15 +1,31 @@
-"""References: descriptions of an entity (appositions, role nouns) and the pronouns and definite descriptions that refer back to it."""
+"""References: descriptions of an entity (appositions, role nouns) and the pronouns and definite descriptions that refer back to it.
+
+Pronouns are scored against the recent entities (recency, subjects, speakers, salience). A
+pronoun that speaks in a reporting cue (lexicon ``reporting_verbs``) and that the scores leave
+unresolved follows speaker continuity: "he said" after a quote of X is X, unless another person
+of that gender became the subject since; "they insist" is the group that spoke in the same or
+previous sentence, even one named by a common noun only ("the protesters")."""
 
 from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from ... import lexicons
-from ._common import POSSESSIVE, SUBJECT_DEPS, Cluster, Mention, glued, role_lasts, speech_verbs
+from ._common import (
+    POSSESSIVE,
+    SUBJECT_DEPS,
+    Cluster,
+    Mention,
+    glued,
+    reporting_lemmas,
+    role_lasts,
+    shown_gender,
+    speech_verbs,
+)
 
 
 # How far back a pronoun / definite description may look, in paragraphs.
@@ -18,6 +34,13 @@ DESCRIPTION_PARAGRAPHS = 6
 MAX_DESCRIPTION_TOKENS = 16
 SPEAKER_RECENT = 1.0
 SPEAKER_EARLIER = 0.5
+# Speaker continuity, for a pronoun that speaks and that the scores leave unresolved: the
+# current speaker holds this many paragraphs on; else the pronoun walks back over this many
+# person subjects.
+CURRENT_SPEAKER_PARAGRAPHS = 2
+SUBJECT_WALK_BACK = 8
+GROUP_NOUN_TOKENS = 6  # a longer run of modifiers before a group noun is a description, not its name
+REPORTED_DEPS = frozenset({"ccomp", "parataxis", "xcomp", "advcl"})  # what a cue verb reports
 
 
 def _clean_edges(doc: Doc, s: int, e: int) -> tuple[int, int]:
@@ -154,6 +177,82 @@ def _is_speech_subject(tok: Token) -> bool:
     return verb is not None and verb.lemma_.lower() in speech_verbs()
 
 
+def _cue_subject(tok: Token, reporting: bool = False) -> bool:
+    """``tok`` is who speaks in a reporting cue: the subject of a reporting verb of any kind
+    ("he said", "they insist", "she believes"), or the object of "according to". With
+    ``reporting``, the verb must report something ("he said that ...", '"...," he added') or
+    stand bare ("she said."): "when he wrote his book" reports nothing."""
+    verb = _subject_of(tok)
+    if verb is not None:
+        if not (verb.lemma_.lower() in reporting_lemmas() or verb.lower_ in lexicons.reporting_index().form_lemma):
+            return False
+        deps = {c.dep_ for c in verb.children}
+        return not reporting or bool(deps & REPORTED_DEPS) or "dobj" not in deps
+    return tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
+
+
+def _group_speaker(tok: Token, taken: list[int]) -> bool:
+    """A common noun naming a group that speaks: "Resistance factions have maintained ...",
+    "the union said ..." (a plural noun, or a group or organisation speaker noun)."""
+    if tok.pos_ != "NOUN" or taken[tok.i] >= 0 or not _cue_subject(tok):
+        return False
+    kind = lexicons.speaker_nouns().get(tok.lower_) or lexicons.speaker_nouns().get(tok.lemma_.lower())
+    return kind in ("group", "organization") or (tok.tag_ == "NNS" and kind != "document")
+
+
+def _group_mention(doc: Doc, text: str, tok: Token, taken: list[int], entity: int) -> Mention:
+    """The noun phrase of a group speaker as a GROUP mention: its modifiers, not its article, and
+    not a name inside it ("McConnell aides": the mention is "aides", the name the whole phrase)."""
+    lo = tok.left_edge.i
+    while lo < tok.i and (doc[lo].dep_ in ("det", "predet", "punct", "cc", "case") or doc[lo].pos_ in ("DET", "PUNCT")):
+        lo += 1
+    if tok.i - lo >= GROUP_NOUN_TOKENS or any("\n" in doc[k].text for k in range(lo, tok.i)):
+        lo = tok.i
+    own = lo
+    for k in range(lo, tok.i):
+        if taken[k] >= 0 or doc[k].dep_ in ("poss", "case"):
+            own = k + 1
+    while own < tok.i and (doc[own].is_punct or doc[own].dep_ == "case"):
+        own += 1
+    end = tok.idx + len(tok.text)
+    words = [t.text for t in doc[own : tok.i + 1]]
+    return Mention(
+        start=own, end=tok.i + 1, tstart=own, label="NOUN", votes={"GROUP": 1.0}, span=(doc[own].idx, end),
+        name=text[doc[lo].idx : end], words=words, entity=entity, head=tok.i,
+    )
+
+
+@dataclass
+class _Continuity:
+    """Who spoke last: in news "he said" after a quote of X is mostly X, and "they insist" after
+    "Resistance factions have maintained" is the factions."""
+
+    current: tuple[int, int, int] | None = None  # (cluster, token, paragraph) of the latest person speaker
+    group: tuple[int | Token, int] | None = None  # (cluster, or a group noun with no entity yet; sentence)
+    subjects: list[tuple[int, int]] = field(default_factory=list)  # (token, cluster) of person subjects
+
+    def person(self, text: str, clusters: list[Cluster], gender: str, tok_i: int, par: int) -> int:
+        """The current speaker, unless another person of the pronoun's gender became the
+        subject since; else the nearest earlier person subject of that gender; -1 if none."""
+
+        def fits(c: int) -> bool:
+            # the gender the text has shown so far: a first-name guess ("Obama" ends in -a) may mislead
+            g = shown_gender(text, clusters[c], clusters[c].extra)
+            return not gender or not g or g == gender
+
+        j = bisect.bisect_left(self.subjects, (tok_i, -1)) - 1
+        if self.current is not None:
+            c, at, cpar = self.current
+            if par - cpar <= CURRENT_SPEAKER_PARAGRAPHS and fits(c):
+                newer = j >= 0 and self.subjects[j][0] > at and self.subjects[j][1] != c
+                if not (newer and fits(self.subjects[j][1])):
+                    return c
+        for k in range(j, max(j - SUBJECT_WALK_BACK, -1), -1):
+            if fits(self.subjects[k][1]):
+                return self.subjects[k][1]
+        return -1
+
+
 def _participle_intro(doc: Doc, tok: Token) -> int:
     """Start of a sentence-opening participle phrase ending in a comma just before ``tok``, else -1."""
     if tok.i == 0 or doc[tok.i - 1].text != ",":
@@ -233,11 +332,33 @@ def resolve_references(
             events.append((tok.i, 0, tok))
     for s, e, role in _definite_descriptions(doc, taken, mentions, all_roles):
         events.append((s, 2, (s, e, role)))
+    for tok in doc:
+        if _group_speaker(tok, taken):
+            events.append((tok.i, 3, tok))
     events.sort(key=lambda ev: (ev[0], ev[1]))
 
     state: "OrderedDict[int, _State]" = OrderedDict()
+    said = _Continuity()
+
+    def _group_target(target: int | Token) -> int:
+        """The group's cluster; a group noun that has none gets one now it is referred back to."""
+        if isinstance(target, int):
+            return target
+        c = len(clusters)
+        m = _group_mention(doc, doc.text, target, taken, c)
+        clusters.append(Cluster(mentions=[m], words=[w.lower() for w in m.words], kind="GROUP"))
+        touch(c, target)
+        return c
 
     def touch(c: int, head: Token) -> None:
+        kind = clusters[c].kind
+        if kind == "PERSON" and (_subject_of(head) is not None or head.dep_ == "compound" and head.head.dep_ in SUBJECT_DEPS):
+            bisect.insort(said.subjects, (head.i, c))
+        if _cue_subject(head):
+            if kind == "PERSON":
+                said.current = (c, head.i, par_of(head.i))
+            elif kind in ("GROUP", "ORG", "PLACE"):
+                said.group = (c, sent_of[head.i])
         st = state.pop(c, None) or _State()
         st.last_tok = head.i
         st.last_sent = sent_of[head.i]
@@ -267,6 +388,9 @@ def resolve_references(
                     clusters[c].extra.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
                     touch(c, doc[e - 1])
                     break
+            continue
+        if kind == 3:
+            said.group = (obj, sent_of[obj.i])  # type: ignore[union-attr]
             continue
         tok = obj
         assert isinstance(tok, Token)
@@ -307,12 +431,17 @@ def resolve_references(
             score -= 0.1 * min(st.count, 5)  # the article's main people stay salient
             if best < 0 or score < best_score:
                 best, best_score = c, score
-        if best < 0:
-            continue
-        if number == "pl":
+        if number == "pl" and best >= 0:
             rivals = [c for c in state if c != best and clusters[c].kind in ("GROUP", "ORG") and state[c].last_sent >= si - 1]
             if rivals:
-                continue  # two plural candidates: leave it
+                best = -1  # two plural candidates: leave it to speaker continuity
+        if best < 0 and _cue_subject(tok, reporting=True):
+            if number == "sg":
+                best = said.person(doc.text, clusters, gender, tok.i, par)
+            elif said.group is not None and 0 <= si - said.group[1] <= 1:
+                best = _group_target(said.group[0])
+        if best < 0:
+            continue
         cl = clusters[best]
         if gender and not cl.gender and number == "sg":
             cl.gender = gender

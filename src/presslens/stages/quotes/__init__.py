@@ -16,8 +16,10 @@ How it works, in one pass over the text and one over the parse:
 4. speech verbs that things do ("a look at X suggests", "the figures show") are evidence cues;
    a belief or evidence cue whose source is nobody a reader can name is no quote;
 5. speakers (``speakers``) are mapped to entities through ``Entity.mentions`` (the speaker span covers the
-   whole mention); unresolved pronouns fall back on the current speaker, then the last person
-   seen as a subject; "they" takes the group speaker of the same or previous sentence.
+   whole mention). A pronoun speaker is whoever the entities stage linked it to there (it
+   resolves pronouns once, speaker continuity included: "he said" after a quote of X is X,
+   "they insist" the group that spoke just before); this stage resolves no pronoun itself. A
+   pronoun left unresolved names nobody, except the writer's own "I".
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from spacy.tokens import Doc, Token
 from ...model import Cue, Quote, Speaker
 from ...quotemarks import ALL_MARKS, quote_segments
 from ...tokens import TokenIndex, token_index
-from ._common import GROUP_PRONOUNS, PERSON_PRONOUNS, Lexicons, Span, lexicons, trim
+from ._common import GROUP_PRONOUNS, PERSON_PRONOUNS, WRITER, Lexicons, Span, lexicons, trim
 from .cues import CueCand, SHORT_QUOTE_WORDS, TITLE_MAX_WORDS, UNCUED_MIN_WORDS, find_cues
 from .speakers import Resolved, SpeakerResolver
 
@@ -271,7 +273,6 @@ def _with_speakers(ctx, kept: list[Found], paragraphs: list[Span], lex: Lexicons
                 continue  # "it is understood that", "polls show": belief or evidence with no one behind it
             if r.text is not None:
                 last_speaker = r
-                resolver.remember(r)
         if f.cue is not None or sp.name is not None:
             last_para = para
         quotes.append(
@@ -296,11 +297,14 @@ def _inanimate(subject: Optional[Token], lex: Lexicons) -> bool:
 
 
 def _identified(r: Resolved) -> bool:
-    """A source a reader can name: a person, group, organisation or document, with a pronoun
-    resolved to one ('we know', 'I think' by the writer name nobody)."""
+    """A source a reader can name: a person, group, organisation or document, a pronoun the
+    entities stage resolved to one, or the writer's own "I" ("as I have argued": the byline
+    names them). An unresolved "they", "we know" or "you" names nobody."""
     if r.text is None or r.kind == "unknown":
         return False
     low = r.text.lower()
+    if low == WRITER:
+        return True
     return not (low in PERSON_PRONOUNS | GROUP_PRONOUNS | {"you", "one", "it"}) or bool(r.entity or r.name)
 
 
@@ -329,8 +333,9 @@ def _thing(subject: Optional[Token], lex: Lexicons) -> bool:
 
 def _speaker_rank(q: Quote) -> tuple[bool, bool, bool]:
     sp = q.speaker
-    named = sp.text is not None and sp.text.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS
-    return (sp.entity is not None, named, sp.text is not None)
+    low = sp.text.lower() if sp.text is not None else None
+    named = low is not None and low not in PERSON_PRONOUNS | GROUP_PRONOUNS
+    return (sp.entity is not None or low == WRITER, named, sp.text is not None)
 
 
 def _one_per_span(quotes: list[Quote]) -> list[Quote]:

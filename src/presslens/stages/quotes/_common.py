@@ -17,6 +17,7 @@ from ...resources import lexicon
 Span = tuple[int, int]
 PERSON_PRONOUNS = frozenset({"he", "she", "i", "me", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "we", "them", "us"})
+WRITER = "i"  # the writer's own "I" outside quote marks: named by the byline, no entity needed
 QUANTIFIERS = frozenset(
     "some many most few several both all none one two three each either neither any others other".split()
 )
