@@ -198,16 +198,38 @@ def test_entities_reporting_pronoun_walks_back_to_the_latest_person_subject():
     assert owner(ents, text, "she") is find(ents, "Ada Lund")
 
 
-def test_entities_group_pronoun_that_speaks_links_to_a_common_noun_group():
+@pytest.mark.parametrize(
+    ("text", "pronoun", "noun"),
+    [
+        (
+            "Farmers' cooperatives have maintained that the water quota is unfair, "
+            "and they insist that the canal must stay open all summer.",
+            "they",
+            "cooperatives",
+        ),
+        # the cue is a later verb of the pronoun's own subject
+        ("Dock workers said the port was unsafe. Hours later they reversed themselves and said that the cranes could run.", "they", "workers"),
+        # the group speaks in a relative clause
+        ("On the other side are dock workers who believe the port is unsafe. They say the cranes are old.", "They", "workers"),
+    ],
+)
+def test_entities_group_pronoun_that_speaks_links_to_a_common_noun_group(text: str, pronoun: str, noun: str):
+    ents = run_on(text)
+    group = owner(ents, text, pronoun)
+    assert group is not None and group.type == "GROUP"
+    assert noun in group.name
+    assert any(text[s:e].endswith(noun) for s, e in group.mentions)
+
+
+def test_entities_pronoun_in_an_opening_clause_gets_no_speaker_continuity():
+    # "he" looks ahead to Mr. Reed here, not back to the last speaker
     text = (
-        "Farmers' cooperatives have maintained that the water quota is unfair, "
-        "and they insist that the canal must stay open all summer."
+        "“We will win,” Mr. Sam Holt said.\n\nRain fell.\n\nThe river rose.\n\n"
+        "Back when he wrote his memoir, Mr. Tom Reed said that he regretted nothing."
     )
     ents = run_on(text)
-    group = owner(ents, text, "they")
-    assert group is not None and group.type == "GROUP"
-    assert "cooperatives" in group.name
-    assert any(text[s:e].endswith("cooperatives") for s, e in group.mentions)
+    assert owner(ents, text, "he") is None
+    assert owner(ents, text, "he", 1) is find(ents, "Tom Reed")
 
 
 def test_entities_group_pronoun_two_sentences_after_the_group_stays_unresolved():

@@ -40,7 +40,6 @@ SPEAKER_EARLIER = 0.5
 CURRENT_SPEAKER_PARAGRAPHS = 2
 SUBJECT_WALK_BACK = 8
 GROUP_NOUN_TOKENS = 6  # a longer run of modifiers before a group noun is a description, not its name
-REPORTED_DEPS = frozenset({"ccomp", "parataxis", "xcomp", "advcl"})  # what a cue verb reports
 
 
 def _clean_edges(doc: Doc, s: int, e: int) -> tuple[int, int]:
@@ -177,17 +176,28 @@ def _is_speech_subject(tok: Token) -> bool:
     return verb is not None and verb.lemma_.lower() in speech_verbs()
 
 
+def _reports(verb: Token) -> bool:
+    return verb.lemma_.lower() in reporting_lemmas() or verb.lower_ in lexicons.reporting_index().form_lemma
+
+
 def _cue_subject(tok: Token, reporting: bool = False) -> bool:
     """``tok`` is who speaks in a reporting cue: the subject of a reporting verb of any kind
-    ("he said", "they insist", "she believes"), or the object of "according to". With
-    ``reporting``, the verb must report something ("he said that ...", '"...," he added') or
-    stand bare ("she said."): "when he wrote his book" reports nothing."""
+    ("he said", "they insist", "she believes"; "they reversed course and said"), the noun a
+    reporting relative clause hangs on ("partisans who consider"), or the object of "according
+    to". With ``reporting``, not in a clause that opens the sentence before its main verb ("Back
+    when he wrote his book, Mr. X said ...": that pronoun looks ahead, not back at the last speaker)."""
     verb = _subject_of(tok)
     if verb is not None:
-        if not (verb.lemma_.lower() in reporting_lemmas() or verb.lower_ in lexicons.reporting_index().form_lemma):
+        # a later verb of the same subject: "they reversed themselves ... and said"
+        shared = [c for c in verb.conjuncts if c.i > verb.i and not any(d.dep_ in SUBJECT_DEPS for d in c.children)]
+        if not any(_reports(v) for v in [verb, *shared]):
             return False
-        deps = {c.dep_ for c in verb.children}
-        return not reporting or bool(deps & REPORTED_DEPS) or "dobj" not in deps
+        return not (reporting and verb.dep_ == "advcl" and verb.i < verb.sent.root.i)
+    if any(
+        c.dep_ == "relcl" and _reports(c) and any(d.dep_ == "nsubj" and d.lower_ in ("who", "that") for d in c.children)
+        for c in tok.children
+    ):
+        return True
     return tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
 
 
