@@ -210,25 +210,19 @@ def _group_speaker(tok: Token, taken: list[int]) -> bool:
     return kind in ("group", "organization") or (tok.tag_ == "NNS" and kind != "document")
 
 
-def _group_mention(doc: Doc, text: str, tok: Token, taken: list[int], entity: int) -> Mention:
-    """The noun phrase of a group speaker as a GROUP mention: its modifiers, not its article, and
-    not a name inside it ("McConnell aides": the mention is "aides", the name the whole phrase)."""
+def _group_mention(doc: Doc, text: str, tok: Token, entity: int) -> Mention:
+    """A group speaker's noun as a GROUP mention, named by its noun phrase without the article
+    ("Resistance factions", "McConnell aides"). The mention is the noun alone: the modifiers
+    are no proper name (a name inside them keeps its own entity)."""
     lo = tok.left_edge.i
     while lo < tok.i and (doc[lo].dep_ in ("det", "predet", "punct", "cc", "case") or doc[lo].pos_ in ("DET", "PUNCT")):
         lo += 1
     if tok.i - lo >= GROUP_NOUN_TOKENS or any("\n" in doc[k].text for k in range(lo, tok.i)):
         lo = tok.i
-    own = lo
-    for k in range(lo, tok.i):
-        if taken[k] >= 0 or doc[k].dep_ in ("poss", "case"):
-            own = k + 1
-    while own < tok.i and (doc[own].is_punct or doc[own].dep_ == "case"):
-        own += 1
     end = tok.idx + len(tok.text)
-    words = [t.text for t in doc[own : tok.i + 1]]
     return Mention(
-        start=own, end=tok.i + 1, tstart=own, label="NOUN", votes={"GROUP": 1.0}, span=(doc[own].idx, end),
-        name=text[doc[lo].idx : end], words=words, entity=entity, head=tok.i,
+        start=tok.i, end=tok.i + 1, tstart=tok.i, label="NOUN", votes={"GROUP": 1.0}, span=(tok.idx, end),
+        name=text[doc[lo].idx : end], words=[t.text for t in doc[lo : tok.i + 1]], entity=entity, head=tok.i,
     )
 
 
@@ -355,7 +349,7 @@ def resolve_references(
         if isinstance(target, int):
             return target
         c = len(clusters)
-        m = _group_mention(doc, doc.text, target, taken, c)
+        m = _group_mention(doc, doc.text, target, c)
         clusters.append(Cluster(mentions=[m], words=[w.lower() for w in m.words], kind="GROUP"))
         touch(c, target)
         return c
