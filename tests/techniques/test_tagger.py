@@ -213,7 +213,27 @@ def test_tagger_session_runs_one_thread_without_spinning(model: tagger.Tagger) -
     assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
-def test_tagger_batch_composition_is_part_of_the_model() -> None:
-    # Dynamic int8 quantisation scales each batch as a whole: the batch sizes that calibration was
-    # fitted with must not change for speed without re-calibrating.
-    assert (tagger.BATCH_WINDOWS, tagger.MARKED_BATCH) == (16, 32)
+def test_tagger_span_label_does_not_depend_on_other_spans(model: tagger.Tagger) -> None:
+    # Dynamic int8 quantisation scales a batch as a whole; each span runs alone, so the same span
+    # reads the same whatever else the article holds.
+    text = (
+        "The minister said the reform was a disgraceful betrayal of every hard-working family.\n"
+        "Critics called the plan reckless and warned it would ruin the nation forever.\n"
+    )
+    span = (text.index("disgraceful"), text.index("betrayal") + len("betrayal"))
+    other = (text.index("reckless"), text.index("reckless") + len("reckless"))
+    alone = model.classify(text, [span])[0]
+    together = model.classify(text, [other, span])[1]
+    assert alone == together
+
+
+def test_tagger_window_probabilities_do_not_depend_on_other_windows(model: tagger.Tagger) -> None:
+    line = "They staged a shameful, cowardly stunt to fool the public once again."
+    short = tagger.encode_text(model.tokenizer, line)
+    filler = " ".join(["The committee met on Tuesday and adjourned until the next session."] * 30)
+    text = line + "\n" + filler
+    fw_alone = model.forward(line)
+    fw_long = model.forward(text)
+    n = len(short.ids)
+    assert len(fw_long.windows) > 1
+    assert np.array_equal(fw_alone.token_probs[:n], fw_long.token_probs[:n])
