@@ -153,6 +153,26 @@ def test_db_write_results_replaces_the_row_set_and_spans_index_the_text(store):
     assert store.query("SELECT DISTINCT external_id, analysis_version FROM quotes ORDER BY 1")[0] == ("x0", "v1")
 
 
+def test_db_finding_rows_read_back_exactly_as_written(store):
+    # Rows go in through Arrow tables typed from the store's schema: lists, nulls, integers in
+    # DOUBLE columns and nested span lists must come back unchanged.
+    from presslens.model import Analysis
+    from presslens.store import rows as store_rows
+
+    store.add_batch([NewArticle(f"x{i}", t) for i, t in enumerate(TEXTS)])
+    results = [AnalysisResult(a.id, _analysis_json(a.text), version="v1") for b in store.pending() for a in b]
+    store.write_results(results)
+    checked = 0
+    for res in results:
+        expected = store_rows.finding_rows(Analysis.model_validate_json(res.analysis_json))
+        for table, rows in expected.items():
+            cols = ", ".join(store_rows.COLUMNS[table])
+            found = store.query(f"SELECT {cols} FROM {table} WHERE article_id = ? ORDER BY n", [res.article_id])
+            assert [tuple(r) for r in found] == [tuple(r) for r in rows], table
+            checked += len(rows)
+    assert checked >= 10
+
+
 def test_db_failed_result_is_recorded_with_its_code(store):
     store.add_batch([NewArticle("a", TEXTS[1])])
     store.write_results([AnalysisResult(1, None, "PL104", "too large", "v1")])
